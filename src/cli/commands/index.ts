@@ -1,0 +1,106 @@
+/** `govaudit index`: fetch a DAO's token events into the database, resumable. */
+import type { Command } from 'commander'
+import type { CliContext } from '../context.js'
+import { parseAddress, parseConfirmations, parseDaoName, parseNonNegativeInt, parsePositiveInt } from '../../config/options.js'
+import { openDb, resolveDbPath, type Db } from '../../store/db.js'
+import { findDao } from '../../store/daos.js'
+import { createRpcClient } from '../../sources/evm/rpc.js'
+import { getChainId } from '../../sources/evm/blocks.js'
+import { indexDao, type Confirmations, type IndexProgress } from '../../sync/indexDao.js'
+import { renderIndexSummary, renderMismatchWarning, renderProgress } from '../../report/indexSummary.js'
+import { UsageError } from '../../errors.js'
+
+type IndexOptions = {
+  rpc?: string
+  token?: string
+  name?: string
+  fromBlock?: number
+  toBlock?: number
+  confirmations: Confirmations
+  concurrency: number
+}
+
+export function registerIndex(program: Command, ctx: CliContext): void {
+  program
+    .command('index')
+    .summary('index a governance token into the database (resumable)')
+    .description(
+      `Fetch every Transfer, DelegateChanged and DelegateVotesChanged event of a governance token
+(ERC20Votes, Comp-style or ERC721Votes) and store balances, delegations and voting power at
+every block. Only blocks at least --confirmations deep are indexed. Re-running continues from
+the last committed block; Ctrl-C stops after the current batch, and a crash loses nothing.`,
+    )
+    .option('--rpc <url>', 'JSON-RPC endpoint (default: $GOVAUDIT_RPC_URL); API keys in it are never printed')
+    .option('--token <address>', 'governance token address', parseAddress('--token'))
+    .option('--name <name>', "DAO name in the database (default: the token's symbol)", parseDaoName)
+    .option('--from-block <n>', "first block (default: the token's deployment block)", parseNonNegativeInt('--from-block'))
+    .option('--to-block <n>', 'last block (default: the latest settled block)', parseNonNegativeInt('--to-block'))
+    .option('--confirmations <n|finalized>', 'blocks to stay behind the head, or "finalized"', parseConfirmations, 12)
+    .option('--concurrency <n>', 'eth_getLogs requests in flight', parsePositiveInt('--concurrency', 64), 4)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ govaudit index --rpc https://eth.example/v2/KEY --token 0xc00e94Cb662C3520282E6f5717214004A7f26888 --name compound
+  $ govaudit index --rpc http://127.0.0.1:8545 --token 0x5FbDB2315678afecb367f032d93F642f64180aa3 --confirmations 0
+  $ GOVAUDIT_RPC_URL=... govaudit index --name compound          # resume an existing DAO`,
+    )
+    .action(async (opts: IndexOptions) => {
+      const rpcUrl = opts.rpc ?? ctx.env.GOVAUDIT_RPC_URL
+      if (!rpcUrl) throw new UsageError('No RPC endpoint: pass --rpc URL or set GOVAUDIT_RPC_URL.')
+      if (opts.fromBlock !== undefined && opts.toBlock !== undefined && opts.fromBlock > opts.toBlock)
+        throw new UsageError(`--from-block ${opts.fromBlock} is after --to-block ${opts.toBlock}.`)
+      const rpc = createRpcClient({ url: rpcUrl })
+      // Reach the node before creating or touching the database file.
+      await getChainId(rpc)
+      const db = openDb({ path: resolveDbPath(ctx.globals().db), create: true })
+      const token = opts.token ?? existingToken(db, opts.name)
+
+      let stopRequested = false
+      const onSigint = () => {
+        if (stopRequested) process.exit(130) // second Ctrl-C: the last commit is already safe
+        stopRequested = true
+        ctx.info('Stopping after the current batch (Ctrl-C again to quit now; nothing committed is lost)...')
+      }
+      process.on('SIGINT', onSigint)
+      const spinner = ctx.spinner(`Connecting to ${rpc.label}`)
+      try {
+        const result = await indexDao({
+          db,
+          rpc,
+          token,
+          name: opts.name,
+          fromBlock: opts.fromBlock,
+          toBlock: opts.toBlock,
+          confirmations: opts.confirmations,
+          concurrency: opts.concurrency,
+          shouldStop: () => stopRequested,
+          onStart: (s) =>
+            spinner.text(
+              s.fromBlock > s.toBlock
+                ? `${s.dao.name}: up to date at block ${s.resumedFrom}`
+                : `${s.dao.name}: ${s.resumedFrom === null ? 'indexing' : 'resuming'} blocks ${s.fromBlock}..${s.toBlock}`,
+            ),
+          onProgress: (p: IndexProgress) => spinner.text(renderProgress(p)),
+        })
+        spinner.stop()
+        ctx.info(renderIndexSummary(result))
+        const warning = renderMismatchWarning(result)
+        if (warning) ctx.warn(warning)
+        if (result.interrupted) ctx.setExitCode(130)
+      } catch (error) {
+        spinner.stop()
+        throw error
+      } finally {
+        process.off('SIGINT', onSigint)
+        db.close()
+      }
+    })
+}
+
+function existingToken(db: Db, name: string | undefined): string {
+  if (name === undefined) throw new UsageError('Pass --token ADDRESS (or --name of a DAO already in the database to resume it).')
+  const dao = findDao(db, name)
+  if (!dao) throw new UsageError(`No DAO named "${name}" in the database yet; pass --token ADDRESS to create it.`)
+  return dao.token
+}

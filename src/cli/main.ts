@@ -1,0 +1,86 @@
+/**
+ * The program: registers every command, runs it, and turns the outcome into an exit code.
+ * This is the only place that prints errors or sets process.exitCode (never
+ * process.exit(), which can cut piped stdout short).
+ *
+ * Exit codes (DESIGN.md §8): 0 ok; 1 a `check` threshold breached or `verify` mismatch;
+ * 2 bad usage or input; 3 source or network failure after retries; 4 database error.
+ */
+import { createRequire } from 'node:module'
+import { Command, CommanderError } from 'commander'
+import { EXIT, GovauditError } from '../errors.js'
+import { redact } from '../sources/evm/redact.js'
+import { createContext, type CliContext, type GlobalOptions } from './context.js'
+import { registerIndex } from './commands/index.js'
+import { registerList } from './commands/list.js'
+
+const require = createRequire(import.meta.url)
+const { version } = require('../../package.json') as { version: string }
+
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('govaudit')
+  program
+    .description('Who really controls this DAO? Index a governance token, its Governor and Snapshot space into\none SQLite file, then measure concentration with exact integer math.')
+    .version(version, '-V, --version', 'print the version')
+    .option('--db <path>', 'SQLite database file (default: $GOVAUDIT_DB or ./govaudit.db)')
+    .option('-q, --quiet', 'no progress or summaries on stderr (errors still print)')
+    .option('-v, --verbose', 'show error details and causes')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(redact(str)) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 check breached / verify mismatch, 2 bad usage or input,
+            3 RPC or API failure after retries, 4 database error.
+
+Examples:
+  $ govaudit demo
+  $ govaudit index --rpc $GOVAUDIT_RPC_URL --token 0x1f9840a85d5aF5bf1D1762F925BDADdC4201F984 --name uniswap
+  $ govaudit list`,
+    )
+  registerIndex(program, ctx)
+  registerList(program, ctx)
+  return program
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let program: Command | undefined
+  const ctx = createContext(() => program?.opts<GlobalOptions>() ?? {})
+  program = createProgram(ctx)
+  try {
+    await program.parseAsync(argv)
+    process.exitCode = ctx.exitCode()
+  } catch (error) {
+    process.exitCode = reportError(error, program.opts<GlobalOptions>().verbose ?? false)
+  }
+}
+
+function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (help, version, or a usage problem).
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+  }
+  if (error instanceof GovauditError) {
+    process.stderr.write(`govaudit: ${redact(error.shortMessage)}\n`)
+    if (verbose) {
+      if (error.details) process.stderr.write(`${redact(error.details)}\n`)
+      for (const e of [...error.walk()].slice(1)) process.stderr.write(`  caused by: ${redact(describe(e))}\n`)
+      if (error.stack) process.stderr.write(`${redact(error.stack)}\n`)
+    } else if (error.cause !== undefined) {
+      process.stderr.write(`  (run with --verbose for the cause)\n`)
+    }
+    return error.exitCode
+  }
+  // A bug, not a user error: say so, with the stack only on request.
+  process.stderr.write(`govaudit: internal error: ${redact(describe(error))}\n`)
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`)
+  else process.stderr.write(`  (run with --verbose for the stack; please report it)\n`)
+  return isSqliteError(error) ? EXIT.store : EXIT.usage
+}
+
+const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+
+function isSqliteError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'SqliteError'
+}

@@ -1,0 +1,48 @@
+/** Human text for `govaudit index`: the progress line and the closing summary. */
+import type { IndexDaoResult, IndexProgress } from '../sync/indexDao.js'
+
+const int = (n: number) => n.toLocaleString('en-US')
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `${s}s`
+  const m = Math.floor(s / 60)
+  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
+}
+
+/** "blocks 1,200/10,000 (12%) · 45,210 events · 98,000 ev/s · ETA 40s" */
+export function renderProgress(p: IndexProgress): string {
+  const total = p.toBlock - p.fromBlock + 1
+  const done = p.committedBlock - p.fromBlock + 1
+  const pct = total > 0 ? Math.floor((done / total) * 100) : 100
+  const seconds = p.elapsedMs / 1000
+  const rate = seconds > 0 ? Math.round(p.events / seconds) : 0
+  const eta = done > 0 && done < total ? ` · ETA ${duration((p.elapsedMs / done) * (total - done))}` : ''
+  return `blocks ${int(done)}/${int(total)} (${pct}%) · ${int(p.events)} events · ${int(rate)} ev/s${eta}`
+}
+
+export function renderIndexSummary(r: IndexDaoResult): string {
+  if (r.upToDate) return `${r.dao.name}: already up to date at block ${r.cursor} (nothing new is settled yet).`
+  const seconds = r.elapsedMs / 1000
+  const rate = seconds > 0 ? Math.round(r.events / seconds) : r.events
+  const head = r.interrupted
+    ? `${r.dao.name}: interrupted; committed through block ${r.cursor}. Run the same command to resume.`
+    : `${r.dao.name}: indexed blocks ${r.fromBlock}..${r.toBlock}.`
+  return [
+    head,
+    `  token ${r.dao.token} (${r.dao.tokenStandard}) on chain ${r.dao.chainId}`,
+    `  ${int(r.events)} events in ${int(r.commits)} commit(s), ${duration(r.elapsedMs)} (${int(rate)} events/s)`,
+  ].join('\n')
+}
+
+/** The loud part: emitted voting power that the indexed balances cannot explain. */
+export function renderMismatchWarning(r: IndexDaoResult): string | undefined {
+  if (r.mismatches.length === 0) return undefined
+  const shown = r.mismatches.slice(0, 5).map((m) => `  ${m.delegate}: DelegateVotesChanged says ${m.emitted}, delegated balances sum to ${m.fromBalances}`)
+  return [
+    `${r.mismatches.length} delegate(s) of "${r.dao.name}" have voting power that their delegators' indexed balances do not explain at block ${r.cursor}.`,
+    'Events may be missing (an RPC that drops logs, or a start block after the token was deployed), or the token counts votes differently:',
+    ...shown,
+    ...(r.mismatches.length > 5 ? [`  ... and ${r.mismatches.length - 5} more`] : []),
+  ].join('\n')
+}

@@ -1,0 +1,111 @@
+/**
+ * Token state at a block, answered by SQLite from indexed tables. "At block B" means after
+ * every event of block B (DESIGN.md §4). At the cursor the current-state tables answer
+ * directly; before it, the latest checkpoint at or before B per account is picked with
+ * SQLite's documented bare-column rule for max() (the row holding the maximum supplies
+ * the other columns), walking the (dao, account, block, log) primary key.
+ */
+import type { Db } from './db.js'
+import type { Dao } from './daos.js'
+import { getCursor } from './daos.js'
+import { fromWord } from './amount.js'
+import { TOKEN_STREAM } from './tokenLedger.js'
+import { UsageError } from '../errors.js'
+
+export type AccountWeight = { address: string; weight: bigint }
+export type Delegation = { delegator: string; delegate: string }
+
+/** Weights at a block, and the block they were read at. */
+export type WeightsAt = { blockNumber: number; weights: AccountWeight[] }
+
+const ZERO_WORD = '0'.repeat(64)
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
+// (block, log) packed into one orderable integer for max(); log indexes stay below 2^32.
+const SEQ = `block_number * 4294967296 + log_index`
+
+/** The block a query reads at: the given one, or the token cursor; checked against it. */
+export function resolveTokenBlock(db: Db, dao: Dao, block: number | undefined): { blockNumber: number; atCursor: boolean } {
+  const cursor = getCursor(db, dao.id, TOKEN_STREAM)
+  if (cursor === null) throw new UsageError(`DAO "${dao.name}" has no indexed blocks yet; run \`govaudit index\` first.`)
+  if (block === undefined) return { blockNumber: cursor, atCursor: true }
+  if (block > cursor)
+    throw new UsageError(`Block ${block} is after the last indexed block ${cursor} of "${dao.name}"; index further or pick an earlier block.`)
+  if (block < dao.startBlock)
+    throw new UsageError(`Block ${block} is before "${dao.name}" starts (block ${dao.startBlock}).`)
+  return { blockNumber: block, atCursor: block === cursor }
+}
+
+function weights(rows: { a: string; w: string }[]): AccountWeight[] {
+  const out: AccountWeight[] = []
+  for (const r of rows) if (r.w !== ZERO_WORD) out.push({ address: r.a, weight: fromWord(r.w) })
+  return out
+}
+
+/** Voting power of every delegate with non-zero votes at `block` (default: the cursor). */
+export function votingPowerAt(db: Db, dao: Dao, block?: number): WeightsAt {
+  const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
+  const rows = atCursor
+    ? db.prepare(`SELECT delegate AS a, votes AS w FROM voting_power WHERE dao_id = ?`).all(dao.id)
+    : db
+        .prepare(
+          `SELECT delegate AS a, votes AS w, max(${SEQ}) FROM vp_checkpoint
+           WHERE dao_id = ? AND block_number <= ? GROUP BY delegate`,
+        )
+        .all(dao.id, blockNumber)
+  return { blockNumber, weights: weights(rows as { a: string; w: string }[]) }
+}
+
+/** Token balance of every holder with a non-zero balance at `block` (default: the cursor). */
+export function balancesAt(db: Db, dao: Dao, block?: number): WeightsAt {
+  const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
+  const rows = atCursor
+    ? db.prepare(`SELECT holder AS a, balance AS w FROM balance WHERE dao_id = ?`).all(dao.id)
+    : db
+        .prepare(
+          `SELECT holder AS a, balance AS w, max(${SEQ}) FROM balance_checkpoint
+           WHERE dao_id = ? AND block_number <= ? GROUP BY holder`,
+        )
+        .all(dao.id, blockNumber)
+  return { blockNumber, weights: weights(rows as { a: string; w: string }[]) }
+}
+
+/** Every delegator's delegate at `block` (default: the cursor); undelegated accounts are absent. */
+export function delegationsAt(db: Db, dao: Dao, block?: number): { blockNumber: number; delegations: Delegation[] } {
+  const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
+  const rows = (
+    atCursor
+      ? db.prepare(`SELECT delegator, delegate FROM delegation WHERE dao_id = ?`).all(dao.id)
+      : db
+          .prepare(
+            `SELECT delegator, to_delegate AS delegate, max(${SEQ}) FROM delegate_changed
+             WHERE dao_id = ? AND block_number <= ? GROUP BY delegator`,
+          )
+          .all(dao.id, blockNumber)
+  ) as Delegation[]
+  return {
+    blockNumber,
+    delegations: rows.filter((r) => r.delegate !== ZERO_ADDRESS).map((r) => ({ delegator: r.delegator, delegate: r.delegate })),
+  }
+}
+
+/** Sum of all balances at `block`: the token's total supply as the indexed events say. */
+export function totalSupplyAt(db: Db, dao: Dao, block?: number): { blockNumber: number; total: bigint } {
+  const { blockNumber, weights: ws } = balancesAt(db, dao, block)
+  let total = 0n
+  for (const w of ws) total += w.weight
+  return { blockNumber, total }
+}
+
+export type TokenCounts = { transfers: number; delegateChanges: number; voteChanges: number; holders: number; delegates: number }
+
+export function tokenCounts(db: Db, dao: Dao): TokenCounts {
+  const count = (table: string) =>
+    (db.prepare(`SELECT count(*) FROM ${table} WHERE dao_id = ?`).pluck().get(dao.id) as number) ?? 0
+  return {
+    transfers: count('transfer'),
+    delegateChanges: count('delegate_changed'),
+    voteChanges: count('delegate_votes_changed'),
+    holders: count('balance'),
+    delegates: count('voting_power'),
+  }
+}
