@@ -1,0 +1,396 @@
+/**
+ * Adaptive, concurrent eth_getLogs over a block range, yielding chunks in block order.
+ *
+ * - Ranges start at `initialRange` blocks and adapt: a provider's range error shrinks
+ *   them (to its suggestion when it gives one, else by half) and the failed range is
+ *   split and fetched again; after `growAfter` consecutive successes the range doubles,
+ *   up to `maxRange` and any limit the provider stated.
+ * - Up to `concurrency` ranges are in flight; chunks are yielded strictly in ascending
+ *   block order and cover [fromBlock, toBlock] exactly, so a consumer can commit each one
+ *   with its cursor. Read-ahead is bounded to `concurrency` ranges.
+ * - Every log is validated (shape, requested address and topics, block inside the
+ *   range, not removed, safe integers, no duplicates). An answer that fails is requested
+ *   again a few times, then the fetch fails with a SourceError that says what was wrong.
+ *
+ * The per-log conversion is the hot path: only length/prefix checks, `toLowerCase`, set
+ * lookups and `Number` on hex quantities; no regex, no ethers.
+ */
+import pLimit from 'p-limit'
+import { GovauditError, SourceError, UsageError } from '../../errors.js'
+import { parseRangeHint, type RangeHint } from './rangeHints.js'
+import { redact } from './redact.js'
+import { backoffDelay } from './retryPolicy.js'
+import { RpcResponseError } from './rpc.js'
+import type { LogChunk, RawLog, RpcClient } from './types.js'
+
+export type LogTopicFilter = (string | string[] | null)[]
+
+export type FetchLogsProgress = {
+  /** The chunk just yielded. */
+  fromBlock: number
+  toBlock: number
+  /** Logs yielded so far, this chunk included. */
+  logs: number
+  /** Blocks covered so far / in total. */
+  blocksDone: number
+  blocksTotal: number
+  /** The current range estimate, in blocks. */
+  range: number
+}
+
+export type FetchLogsParameters = {
+  rpc: RpcClient
+  /** Contracts whose logs to fetch (one eth_getLogs for all). Must not be empty. */
+  addresses: string[]
+  /** eth_getLogs topic filter: per position null (any), a topic, or a list of topics. */
+  topics: LogTopicFilter
+  fromBlock: number
+  toBlock: number
+  /** Ranges in flight at once. Default 4. */
+  concurrency?: number
+  /** First range size, in blocks. Default 2000. */
+  initialRange?: number
+  /** Largest range ever requested, in blocks. Default 100000. */
+  maxRange?: number
+  /** Consecutive successes before the range doubles. Default 3. */
+  growAfter?: number
+  /** Re-requests of a range whose answer fails validation. Default 3. */
+  malformedRetries?: number
+  /** First backoff step before re-requesting a malformed answer, ms. Default 100. */
+  malformedDelayMs?: number
+  onProgress?: (progress: FetchLogsProgress) => void
+}
+
+/** Adaptive range as plain state (Ponder's `logsRequestMetadata`). */
+export type LogRangeState = {
+  /** Blocks per request for the next ranges. */
+  range: number
+  /** A hard limit the provider stated (`maxRange` hints), in blocks. */
+  confirmedMax: number | undefined
+  /** Consecutive successful requests since the last change. */
+  successes: number
+}
+
+/**
+ * After a range error on [fromBlock, toBlock], shrink the state and return the size of
+ * the pieces to split the failed range into (always smaller than the failed range).
+ */
+export function shrinkRange(state: LogRangeState, fromBlock: number, toBlock: number, hint: RangeHint): number {
+  const failed = toBlock - fromBlock + 1
+  let size = Math.ceil(failed / 2)
+  const s = hint.suggested
+  if (s && 'maxRange' in s) {
+    // A hard block limit: never ask for more again. If the failed range was already within
+    // the stated number, the provider counts differently; stay strictly below what failed.
+    const limit = s.maxRange < failed ? s.maxRange : failed - 1
+    state.confirmedMax = Math.min(state.confirmedMax ?? Infinity, limit)
+    size = limit
+  } else if (s) {
+    const suggested = s.toBlock - s.fromBlock + 1
+    if (suggested >= 1 && suggested < failed) size = suggested
+  }
+  size = Math.max(1, Math.min(size, failed - 1))
+  state.range = Math.max(1, Math.min(state.range, size))
+  state.successes = 0
+  return size
+}
+
+/** After a successful request, count it and double the range every `growAfter` successes. */
+export function growRange(state: LogRangeState, maxRange: number, growAfter: number): void {
+  state.successes++
+  if (state.successes < growAfter) return
+  state.successes = 0
+  state.range = Math.max(1, Math.min(state.range * 2, maxRange, state.confirmedMax ?? Infinity))
+}
+
+/** Fetch the logs of [fromBlock, toBlock] as contiguous chunks in ascending block order. */
+export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<LogChunk, void, undefined> {
+  const {
+    rpc,
+    fromBlock,
+    toBlock,
+    concurrency = 4,
+    initialRange = 2_000,
+    maxRange = 100_000,
+    growAfter = 3,
+    malformedRetries = 3,
+    malformedDelayMs = 100,
+    onProgress,
+  } = params
+  checkBlock('fromBlock', fromBlock)
+  checkBlock('toBlock', toBlock)
+  checkPositive('concurrency', concurrency)
+  checkPositive('initialRange', initialRange)
+  checkPositive('maxRange', maxRange)
+  checkPositive('growAfter', growAfter)
+  if (!Number.isSafeInteger(malformedRetries) || malformedRetries < 0)
+    throw new UsageError(`malformedRetries must be a non-negative integer; got ${malformedRetries}`)
+  if (toBlock < fromBlock) return
+  const filter = makeFilter(params.addresses, params.topics)
+
+  const state: LogRangeState = { range: Math.min(initialRange, maxRange), confirmedMax: undefined, successes: 0 }
+  const limit = pLimit(concurrency)
+  let stopped = false
+
+  /** Fetch one range; split it on range errors. Resolves to its chunks in order. */
+  async function fetchRange(from: number, to: number): Promise<LogChunk[]> {
+    for (let attempt = 0; ; attempt++) {
+      if (stopped) throw new Stopped()
+      let result: unknown
+      try {
+        result = await limit(() => (stopped ? Promise.reject(new Stopped()) : rpc.request('eth_getLogs', [filter.request(from, to)])))
+      } catch (e) {
+        if (e instanceof RpcResponseError) {
+          const hint = parseRangeHint({ fromBlock: from, toBlock: to, error: e.error })
+          if (hint.isRangeError) {
+            if (from === to)
+              throw new SourceError(
+                redact(`RPC ${rpc.label} refuses eth_getLogs even for the single block ${from}: ${e.error.message}`),
+                { cause: e },
+              )
+            const size = shrinkRange(state, from, to, hint)
+            const parts: Promise<LogChunk[]>[] = []
+            for (let a = from; a <= to; a += size) parts.push(fetchRange(a, Math.min(to, a + size - 1)))
+            return (await Promise.all(parts)).flat()
+          }
+        }
+        if (e instanceof GovauditError && !(e instanceof Stopped))
+          throw new SourceError(`${e.shortMessage} (logs of blocks ${from}-${to})`, { cause: e, ...(e.details ? { details: e.details } : {}) })
+        throw e
+      }
+      let logs: RawLog[]
+      try {
+        logs = convertLogs(result, from, to, filter)
+      } catch (e) {
+        if (!(e instanceof InvalidLogs)) throw e
+        if (attempt >= malformedRetries)
+          throw new SourceError(
+            redact(
+              `RPC ${rpc.label} answered eth_getLogs for blocks ${from}-${to} with invalid logs ${attempt + 1} times: ${e.message}`,
+            ),
+          )
+        await sleep(backoffDelay({ attempt, baseDelayMs: malformedDelayMs, maxDelayMs: 5_000, random: Math.random }))
+        continue
+      }
+      growRange(state, maxRange, growAfter)
+      return [{ fromBlock: from, toBlock: to, logs }]
+    }
+  }
+
+  // Ranges in flight, in block order. Each promise is awaited when it reaches the head;
+  // the no-op catch only keeps a later range's early failure from being reported as
+  // unhandled before then.
+  const queue: Promise<LogChunk[]>[] = []
+  let next = fromBlock
+  const schedule = () => {
+    while (queue.length < concurrency && next <= toBlock) {
+      const from = next
+      const to = Math.min(toBlock, from + state.range - 1)
+      next = to + 1
+      const task = fetchRange(from, to)
+      task.catch(() => undefined)
+      queue.push(task)
+    }
+  }
+
+  const blocksTotal = toBlock - fromBlock + 1
+  let logCount = 0
+  try {
+    schedule()
+    while (queue.length > 0) {
+      const chunks = await queue.shift()!
+      schedule() // keep fetching while the consumer works on these
+      for (const chunk of chunks) {
+        logCount += chunk.logs.length
+        onProgress?.({
+          fromBlock: chunk.fromBlock,
+          toBlock: chunk.toBlock,
+          logs: logCount,
+          blocksDone: chunk.toBlock - fromBlock + 1,
+          blocksTotal,
+          range: state.range,
+        })
+        yield chunk
+      }
+    }
+  } finally {
+    stopped = true
+  }
+}
+
+/** Internal: the generator was closed; pending ranges stop issuing requests. */
+class Stopped extends GovauditError {
+  override name = 'Stopped'
+  constructor() {
+    super('log fetch stopped')
+  }
+}
+
+/** Internal: an answer that failed validation (retried, then reported). */
+class InvalidLogs extends Error {
+  override name = 'InvalidLogs'
+}
+
+type LogFilter = {
+  request(from: number, to: number): Record<string, unknown>
+  addresses: Set<string>
+  /** Per topic position, the allowed topics; null for any. */
+  topicSets: (Set<string> | null)[]
+}
+
+function makeFilter(addresses: string[], topics: LogTopicFilter): LogFilter {
+  if (!Array.isArray(addresses) || addresses.length === 0)
+    throw new UsageError('fetchLogs needs at least one contract address; an unfiltered eth_getLogs returns every log on the chain')
+  const addrs = addresses.map((a) => {
+    const l = a.toLowerCase()
+    if (!/^0x[0-9a-f]{40}$/.test(l)) throw new UsageError(`Not a contract address: ${a}`)
+    return l
+  })
+  if (topics.length > 4) throw new UsageError(`A log has at most 4 topics; the filter has ${topics.length}`)
+  const checkTopic = (t: string) => {
+    const l = t.toLowerCase()
+    if (!/^0x[0-9a-f]{64}$/.test(l)) throw new UsageError(`Not a 32-byte topic: ${t}`)
+    return l
+  }
+  const wireTopics = topics.map((t) => (t === null ? null : Array.isArray(t) ? t.map(checkTopic) : checkTopic(t)))
+  const topicSets = wireTopics.map((t) => (t === null ? null : new Set(Array.isArray(t) ? t : [t])))
+  const address = addrs.length === 1 ? addrs[0] : addrs
+  return {
+    addresses: new Set(addrs),
+    topicSets,
+    request: (from, to) => ({ address, topics: wireTopics, fromBlock: toHex(from), toBlock: toHex(to) }),
+  }
+}
+
+function toHex(n: number): string {
+  return `0x${n.toString(16)}`
+}
+
+/**
+ * Validate and convert one eth_getLogs answer. Throws InvalidLogs naming the first problem.
+ * Exported for benchmarks and tests.
+ */
+export function convertLogs(result: unknown, from: number, to: number, filter: LogFilter): RawLog[] {
+  if (!Array.isArray(result)) throw new InvalidLogs(`the answer is ${result === null ? 'null' : typeof result}, not an array of logs`)
+  const n = result.length
+  const out = new Array<RawLog>(n)
+  const { addresses, topicSets } = filter
+  const filtered = topicSets.length
+  let prevBlock = -1
+  let prevIndex = -1
+  let inOrder = true
+  // Logs of one block share a block hash and usually come in runs of one transaction:
+  // reuse the converted strings instead of lowercasing them again.
+  let rawBlockHash: unknown
+  let blockHash = ''
+  let rawTxHash: unknown
+  let transactionHash = ''
+  for (let i = 0; i < n; i++) {
+    const x = result[i] as Record<string, unknown> | null
+    if (typeof x !== 'object' || x === null) bad(i, 'is not an object')
+    if (x.removed === true) bad(i, 'is marked removed (reorged) inside a settled range')
+
+    let address = x.address as string
+    if (!addresses.has(address)) {
+      if (!isHex(address, 42)) bad(i, `has an invalid address ${show(address)}`)
+      address = address.toLowerCase()
+      if (!addresses.has(address)) bad(i, `comes from ${address}, which was not requested`)
+    }
+
+    const rawTopics = x.topics
+    if (!Array.isArray(rawTopics) || rawTopics.length > 4) bad(i, 'has no valid topics array')
+    const nt = rawTopics.length
+    if (nt < filtered) bad(i, `has ${nt} topics; the filter constrains ${filtered}`)
+    const topics = new Array<string>(nt)
+    for (let j = 0; j < nt; j++) {
+      let t = rawTopics[j] as string
+      const allowed = j < filtered ? topicSets[j] : null
+      if (allowed && allowed.has(t)) {
+        topics[j] = t
+        continue
+      }
+      if (!isHex(t, 66)) bad(i, `has an invalid topic ${show(t)}`)
+      t = t.toLowerCase()
+      if (allowed && !allowed.has(t)) bad(i, `has topic${j} ${t}, which the filter excludes`)
+      topics[j] = t
+    }
+
+    const rawData = x.data
+    if (typeof rawData !== 'string' || !hasPrefix(rawData) || (rawData.length & 1) !== 0) bad(i, `has invalid data ${show(rawData)}`)
+    const data = rawData.toLowerCase()
+
+    const blockNumber = quantity(x.blockNumber)
+    if (!Number.isSafeInteger(blockNumber)) bad(i, `has an invalid blockNumber ${show(x.blockNumber)}`)
+    if (blockNumber < from || blockNumber > to) bad(i, `is in block ${blockNumber}, outside the requested range ${from}-${to}`)
+    const logIndex = quantity(x.logIndex)
+    if (!Number.isSafeInteger(logIndex)) bad(i, `has an invalid logIndex ${show(x.logIndex)}`)
+    const transactionIndex = quantity(x.transactionIndex)
+    if (!Number.isSafeInteger(transactionIndex)) bad(i, `has an invalid transactionIndex ${show(x.transactionIndex)}`)
+
+    if (x.blockHash !== rawBlockHash) {
+      rawBlockHash = x.blockHash
+      if (!isHex(rawBlockHash, 66)) bad(i, `has an invalid blockHash ${show(rawBlockHash)}`)
+      blockHash = (rawBlockHash as string).toLowerCase()
+    }
+    if (x.transactionHash !== rawTxHash) {
+      rawTxHash = x.transactionHash
+      if (!isHex(rawTxHash, 66)) bad(i, `has an invalid transactionHash ${show(rawTxHash)}`)
+      transactionHash = (rawTxHash as string).toLowerCase()
+    }
+
+    if (blockNumber < prevBlock || (blockNumber === prevBlock && logIndex <= prevIndex)) inOrder = false
+    prevBlock = blockNumber
+    prevIndex = logIndex
+    out[i] = { address, topics, data, blockNumber, blockHash, transactionHash, transactionIndex, logIndex }
+  }
+  if (!inOrder) {
+    out.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex)
+    for (let i = 1; i < n; i++) {
+      const a = out[i - 1]!
+      const b = out[i]!
+      if (a.blockNumber === b.blockNumber && a.logIndex === b.logIndex)
+        throw new InvalidLogs(`log (block ${b.blockNumber}, index ${b.logIndex}) appears twice`)
+    }
+  }
+  for (let i = 1; i < n; i++) {
+    const a = out[i - 1]!
+    const b = out[i]!
+    if (a.blockNumber === b.blockNumber && a.blockHash !== b.blockHash)
+      throw new InvalidLogs(`block ${b.blockNumber} has logs with two different block hashes (a reorg during the query)`)
+  }
+  return out
+}
+
+function bad(i: number, what: string): never {
+  throw new InvalidLogs(`log ${i} ${what}`)
+}
+
+function hasPrefix(s: string): boolean {
+  return s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 32) === 120 // "0x" / "0X"
+}
+
+function isHex(s: unknown, length: number): s is string {
+  return typeof s === 'string' && s.length === length && hasPrefix(s)
+}
+
+/** A hex quantity as a number; NaN when it is not a 0x-prefixed hex string. */
+function quantity(v: unknown): number {
+  return typeof v === 'string' && hasPrefix(v) ? Number(v) : NaN
+}
+
+function show(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v)
+  return s.length > 80 ? `${s.slice(0, 80)}...` : s
+}
+
+function checkBlock(name: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer block number; got ${n}`)
+}
+
+function checkPositive(name: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer; got ${n}`)
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms))
+}
