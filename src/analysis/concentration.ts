@@ -1,0 +1,85 @@
+import { reduceRatio, share, type Ratio } from './ratio.js'
+import { assertWeights, byWeightDesc, positiveWeights, sumWeights, type Weighted } from './weights.js'
+
+export { lorenz, type LorenzParameters, type LorenzPoint, type LorenzResult } from './lorenz.js'
+
+export type ConcentrationParameters = { weights: readonly Weighted[] }
+
+export type TopWeights = { top1: bigint; top5: bigint; top10: bigint; top100: bigint }
+
+export type ConcentrationResult = {
+  /** Holders with weight > 0: every measure below is over this population. */
+  population: number
+  /** Sum of their weights: the denominator of every share. */
+  total: bigint
+  /** Gini coefficient, exact, in lowest terms: 0 = equal, → 1 = one holder of all. */
+  giniExact: Ratio
+  gini: number
+  /** Herfindahl–Hirschman index on shares: 10000 · Σ w² / T², exact. 10000 = one holder. */
+  hhiExact: Ratio
+  hhi: number
+  /** Shannon entropy of the shares in nats, −Σ p ln p: a float (see `concentration`). */
+  entropy: number
+  top1: number
+  top5: number
+  top10: number
+  top100: number
+  /** Exact sums behind top1..top100 (fewer holders than n: all of them). */
+  topWeight: TopWeights
+}
+
+/**
+ * Concentration of a weight distribution over the holders with weight > 0.
+ *
+ * - Gini, exact: with x ascending, G = (2·Σ i·x_i − (n+1)·T) / (n·T), i from 1.
+ * - HHI, exact: 10000·Σ w_i² / T² (0..10000; 10000/n for n equal holders).
+ * - Entropy in nats: −Σ p_i ln p_i with p_i = w_i / T as floats (ln has no exact form;
+ *   error ~1e-15 relative per term). ln(n) for n equal holders.
+ * - topN: share of the N largest (all of them when fewer than N).
+ *
+ * Edges: no holders (empty or all zero) → population 0, total 0, every measure 0 (Gini
+ * 0/1, HHI 0/1). One holder → Gini 0 (no inequality among holders; zero-weight
+ * addresses are not counted), HHI 10000, entropy 0, every top share 1.
+ */
+export function concentration({ weights }: ConcentrationParameters): ConcentrationResult {
+  assertWeights(weights)
+  const ranked = positiveWeights(weights).sort(byWeightDesc)
+  const n = ranked.length
+  const total = sumWeights(ranked)
+  const topSum = (count: number) => sumWeights(ranked.slice(0, count))
+  const topWeight: TopWeights = { top1: topSum(1), top5: topSum(5), top10: topSum(10), top100: topSum(100) }
+  if (n === 0) {
+    const zero: Ratio = { num: 0n, den: 1n }
+    return {
+      population: 0, total, giniExact: zero, gini: 0, hhiExact: zero, hhi: 0, entropy: 0,
+      top1: 0, top5: 0, top10: 0, top100: 0, topWeight,
+    }
+  }
+  // Ascending rank i = n − index in the descending order.
+  let weightedRanks = 0n
+  let squares = 0n
+  let entropy = 0
+  for (const [index, h] of ranked.entries()) {
+    weightedRanks += BigInt(n - index) * h.weight
+    squares += h.weight * h.weight
+    const p = share(h.weight, total)
+    if (p > 0) entropy -= p * Math.log(p)
+  }
+  const N = BigInt(n)
+  const giniExact = reduceRatio({ num: 2n * weightedRanks - (N + 1n) * total, den: N * total })
+  const hhiExact = reduceRatio({ num: 10000n * squares, den: total * total })
+  return {
+    population: n,
+    total,
+    giniExact,
+    gini: share(giniExact.num, giniExact.den),
+    hhiExact,
+    hhi: share(hhiExact.num, hhiExact.den),
+    entropy: Math.max(0, entropy),
+    top1: share(topWeight.top1, total),
+    top5: share(topWeight.top5, total),
+    top10: share(topWeight.top10, total),
+    top100: share(topWeight.top100, total),
+    topWeight,
+  }
+}

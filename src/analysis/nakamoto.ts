@@ -1,0 +1,65 @@
+import { UsageError } from '../errors.js'
+import { HALF, share, type Ratio } from './ratio.js'
+import { assertWeights, byWeightDesc, positiveWeights, sumWeights, type Weighted } from './weights.js'
+
+export type NakamotoParameters = {
+  weights: readonly Weighted[]
+  /**
+   * The denominator: total voting power, total supply, or total votes cast (the caller
+   * says which in its output). Defaults to the sum of `weights`. It may exceed that sum
+   * (e.g. total supply including undelegated tokens), which can make k impossible.
+   */
+  total?: bigint
+  /** Share to exceed, strictly: 0 < num/den < 1. Default 1/2. */
+  threshold?: Ratio
+}
+
+export type NakamotoTop = { address: string; weight: bigint; share: number }
+
+export type NakamotoResult = {
+  /** Smallest k whose k largest weights sum to strictly more than threshold × total; null if none. */
+  k: number | null
+  total: bigint
+  threshold: Ratio
+  /** Holders with weight > 0 (zero weights never change k). */
+  population: number
+  /** Sum of all positive weights given (≤ total in consistent input). */
+  weightSum: bigint
+  /** Sum of the top-k weights (0n when k is null). */
+  topWeight: bigint
+  /** The k largest holders, byWeightDesc; share = weight / total. Empty when k is null. */
+  top: NakamotoTop[]
+}
+
+/**
+ * Nakamoto coefficient: the smallest k such that the k largest weights sum to strictly
+ * more than `threshold × total`, compared as `sum × den > total × num` (no float).
+ *
+ * Edges: ties in weight do not matter (every order of equal weights gives the same
+ * prefix sums, hence the same k; the listed `top` breaks ties by address). `total = 0`
+ * (nobody holds anything) gives k = null, as does a `total` larger than the weights can
+ * exceed (all weights together ≤ threshold × total). A single holder of everything has
+ * k = 1. A weight exactly at the threshold is not enough: 50 of 100 at 1/2 is not > 50.
+ */
+export function nakamoto({ weights, total, threshold = HALF }: NakamotoParameters): NakamotoResult {
+  assertWeights(weights)
+  if (threshold.den <= 0n || threshold.num <= 0n || threshold.num >= threshold.den)
+    throw new UsageError(`threshold must be in (0, 1); got ${threshold.num}/${threshold.den}`)
+  const ranked = positiveWeights(weights).sort(byWeightDesc)
+  const weightSum = sumWeights(ranked)
+  const denominator = total ?? weightSum
+  if (denominator < 0n) throw new UsageError(`total must be >= 0; got ${denominator}`)
+  const base = { total: denominator, threshold, population: ranked.length, weightSum }
+  if (denominator === 0n) return { ...base, k: null, topWeight: 0n, top: [] }
+  let sum = 0n
+  for (const [i, w] of ranked.entries()) {
+    sum += w.weight
+    if (sum * threshold.den > denominator * threshold.num) {
+      const top = ranked
+        .slice(0, i + 1)
+        .map((h) => ({ address: h.address, weight: h.weight, share: share(h.weight, denominator) }))
+      return { ...base, k: i + 1, topWeight: sum, top }
+    }
+  }
+  return { ...base, k: null, topWeight: 0n, top: [] }
+}

@@ -1,0 +1,101 @@
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { concentration, lorenz } from '../../src/analysis/concentration.js'
+import type { Weighted } from '../../src/analysis/weights.js'
+
+const holders = (...ws: bigint[]): Weighted[] => ws.map((weight, i) => ({ address: `0x${i}`, weight }))
+
+describe('concentration', () => {
+  test('worked: 1,2,3,4 -> Gini (2·30 − 5·10)/(4·10) = 1/4; HHI 10000·30/100 = 3000', () => {
+    // ascending 1,2,3,4: Σ i·x_i = 1+4+9+16 = 30, T = 10, n = 4
+    const r = concentration({ weights: holders(3n, 1n, 4n, 2n) })
+    expect(r.giniExact).toEqual({ num: 1n, den: 4n })
+    expect(r.gini).toBe(0.25)
+    expect(r.hhiExact).toEqual({ num: 3000n, den: 1n })
+    expect(r.hhi).toBe(3000)
+    expect(r.top1).toBe(0.4)
+    expect(r.top5).toBe(1)
+    expect(r.topWeight).toEqual({ top1: 4n, top5: 10n, top10: 10n, top100: 10n })
+    const p = [0.1, 0.2, 0.3, 0.4]
+    expect(r.entropy).toBeCloseTo(-p.reduce((a, x) => a + x * Math.log(x), 0), 14)
+  })
+
+  test('equal holders: Gini 0, HHI 10000/n, entropy ln n', () => {
+    const r = concentration({ weights: holders(10n, 10n, 10n, 10n) })
+    expect(r.gini).toBe(0)
+    expect(r.hhi).toBe(2500)
+    expect(r.entropy).toBeCloseTo(Math.log(4), 14)
+    expect(r.top1).toBe(0.25)
+  })
+
+  test('single holder (zeros ignored): Gini 0, HHI 10000, entropy 0', () => {
+    const r = concentration({ weights: holders(0n, 0n, 5n) })
+    expect(r).toMatchObject({ population: 1, total: 5n, gini: 0, hhi: 10000, entropy: 0, top1: 1 })
+  })
+
+  test('empty and all-zero: population 0 and zeros', () => {
+    for (const weights of [[], holders(0n, 0n)])
+      expect(concentration({ weights })).toMatchObject({ population: 0, total: 0n, gini: 0, hhi: 0, entropy: 0, top1: 0 })
+  })
+
+  test('exact near 2^256', () => {
+    const h = 2n ** 255n
+    const r = concentration({ weights: holders(h, h - 1n) })
+    // ascending h−1, h: Σ i·x = (h−1) + 2h = 3h − 1; T = 2h − 1; G = (6h − 2 − 3(2h − 1)) / (2(2h − 1)) = 1 / (4h − 2)
+    expect(r.giniExact).toEqual({ num: 1n, den: 4n * h - 2n })
+    expect(r.gini).toBeGreaterThan(0)
+  })
+
+  test('Gini equals the mean-absolute-difference definition, exactly', () =>
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: 0n, max: 10n ** 30n }), { maxLength: 20 }), (ws) => {
+        const xs = ws.filter((w) => w > 0n)
+        const r = concentration({ weights: holders(...ws) })
+        if (xs.length === 0) return r.gini === 0
+        const n = BigInt(xs.length)
+        const T = xs.reduce((a, b) => a + b, 0n)
+        let mad = 0n
+        for (const a of xs) for (const b of xs) mad += a > b ? a - b : b - a
+        // G = ΣΣ|xi − xj| / (2 n T)
+        expect(r.giniExact.num * 2n * n * T).toBe(mad * r.giniExact.den)
+        const sq = xs.reduce((a, b) => a + b * b, 0n)
+        expect(r.hhiExact.num * T * T).toBe(10000n * sq * r.hhiExact.den)
+        expect(r.entropy).toBeLessThanOrEqual(Math.log(xs.length) + 1e-12)
+        return r.gini >= 0 && r.gini < 1
+      }),
+    ))
+})
+
+describe('lorenz', () => {
+  test('worked: 1,1,2 (T = 4) at thirds: 0, 1/4, 2/4, 1', () => {
+    const r = lorenz({ weights: holders(2n, 1n, 1n), points: 3 })
+    expect(r.curve.map((p) => p.y)).toEqual([0, 0.25, 0.5, 1])
+  })
+
+  test('worked: between holders the curve is linear: x = 1/2 of 1,1,2 -> (1·2 + 1·1)/(4·2) = 3/8', () => {
+    expect(lorenz({ weights: holders(2n, 1n, 1n), points: 2 }).curve).toEqual([
+      { x: 0, y: 0 },
+      { x: 0.5, y: 0.375 },
+      { x: 1, y: 1 },
+    ])
+  })
+
+  test('empty -> line of equality', () => {
+    expect(lorenz({ weights: [], points: 4 }).curve.map((p) => p.y)).toEqual([0, 0.25, 0.5, 0.75, 1])
+  })
+
+  test('monotone, convex, below the diagonal, ends at (1, 1)', () =>
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: 0n, max: 1000n }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 50 }), (ws, points) => {
+        const { curve } = lorenz({ weights: holders(...ws), points })
+        expect(curve).toHaveLength(points + 1)
+        expect(curve[points]!.y).toBe(1)
+        for (let j = 1; j <= points; j++) {
+          expect(curve[j]!.y).toBeGreaterThanOrEqual(curve[j - 1]!.y)
+          expect(curve[j]!.y).toBeLessThanOrEqual(curve[j]!.x + 1e-12)
+        }
+        for (let j = 1; j < points; j++)
+          expect(curve[j + 1]!.y - curve[j]!.y).toBeGreaterThanOrEqual(curve[j]!.y - curve[j - 1]!.y - 1e-12)
+      }),
+    ))
+})
