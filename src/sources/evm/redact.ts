@@ -43,5 +43,11 @@ const URL_IN_TEXT = /\b(?:https?|wss?):\/\/[^\s"'<>)\]]+/gi
 export function redact(text: string): string {
   let out = text
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('<redacted>')
-  return out.replace(URL_IN_TEXT, (m) => redactUrl(m))
+  return out.replace(URL_IN_TEXT, redactUrlInText)
+}
+
+/** `redactUrl` for a URL found in text, idempotent: an already redacted `http://h/<redacted>` keeps its slash. */
+function redactUrlInText(m: string): string {
+  const r = redactUrl(m)
+  return m.endsWith('/') && !r.endsWith('/') && !r.endsWith('>') ? `${r}/` : r
 }

@@ -187,7 +187,17 @@ function backoffSecondsOf(data: unknown): number | undefined {
   return typeof s === 'number' && Number.isFinite(s) && s >= 0 ? Math.round(s * 1000) : undefined
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'])
+// A connect timeout counts as unreachable too: a blackholed host should fail in tens of
+// seconds, not after every retry's full connect timeout.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
 const CONNECTION_CODES = new Set([
   'ECONNRESET',
   'EPIPE',
@@ -196,7 +206,6 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
   'ETIMEDOUT',
 ])
 
@@ -212,7 +221,11 @@ export function classifyError(error: unknown, timeoutMs?: number): Failure {
     return { kind: 'timeout', retryable: true, reason: timeoutMs ? `no answer within ${timeoutMs} ms` : 'timed out' }
   const code = systemCode(error)
   if (code && UNREACHABLE_CODES.has(code))
-    return { kind: 'unreachable', retryable: true, reason: code === 'ECONNREFUSED' ? 'connection refused' : `host unreachable (${code})` }
+    return {
+      kind: 'unreachable',
+      retryable: true,
+      reason: code === 'ECONNREFUSED' ? 'connection refused' : code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect timeout' : `host unreachable (${code})`,
+    }
   if (code && CONNECTION_CODES.has(code))
     return { kind: 'connection', retryable: true, reason: `connection failed (${code})` }
   const text = messages(error)

@@ -72,13 +72,14 @@ export class RpcResponseError extends SourceError {
 type HttpAnswer = { status: number; statusText: string; retryAfter: string | null; text: string }
 
 export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
-  const { url, timeoutMs = 30_000, onRetry } = params
-  registerSecret(url)
-  for (const v of Object.values(params.headers ?? {})) registerSecret(v)
-  const label = redactUrl(url)
+  const { timeoutMs = 30_000, onRetry } = params
+  registerSecret(params.url)
+  for (const [name, value] of Object.entries(params.headers ?? {}))
+    if (/auth|key|token|secret|password/i.test(name)) registerSecret(value)
+  const label = redactUrl(params.url)
   let parsed: URL
   try {
-    parsed = new URL(url)
+    parsed = new URL(params.url)
   } catch {
     throw new UsageError(redact(`The RPC URL ${label} is not a valid URL; pass an http(s) URL with --rpc or GOVAUDIT_RPC_URL`))
   }
@@ -87,11 +88,19 @@ export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`RPC timeout must be a positive integer of ms; got ${timeoutMs}`)
 
   const policy = createRetryPolicy(params)
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json',
-    ...params.headers,
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' }
+  // fetch refuses URLs with credentials: send `user:pass@` as basic auth instead.
+  if (parsed.username || parsed.password) {
+    const user = decodeURIComponent(parsed.username)
+    const pass = decodeURIComponent(parsed.password)
+    registerSecret(pass)
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
+    registerSecret(headers.authorization.slice(6))
+    parsed.username = ''
+    parsed.password = ''
   }
+  Object.assign(headers, params.headers)
+  const url = parsed.href
   let nextId = 1
 
   async function post(body: string): Promise<HttpAnswer> {
@@ -141,6 +150,11 @@ export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
   function checkStatus(a: HttpAnswer, method: string): void {
     if (a.status >= 200 && a.status < 300) return
     const rpcError = errorObjectIn(a.text)
+    if (a.status === 401 || a.status === 403) {
+      // Authentication: say so (finalError names the API key), with the node's words if any.
+      const f = classifyHttpStatus(a.status, a.statusText)
+      throw new TransportFailure(rpcError ? { ...f, reason: `${f.reason} (${rpcError.message.slice(0, 200)})` } : f)
+    }
     const transient = a.status === 429 || a.status >= 500
     if (rpcError && (!transient || isRangeError(rpcError))) throw rpcFailure(rpcError, method, a.status)
     if (!rpcError && !transient && isRangeError({ message: a.text.slice(0, 1000) }))
