@@ -86,6 +86,11 @@ export class TokenLedger {
       switch (ev.kind) {
         case 'Transfer': {
           const value = BigInt(`0x${ev.value}`)
+          if (ev.from === ev.to) {
+            // A self-transfer changes no balance, but the sender must still hold the value.
+            if (ev.from !== ZERO_ADDRESS && this.balanceOf(ev.from) < value) this.moveBalance(ev.from, -value, ev)
+            break
+          }
           if (ev.from !== ZERO_ADDRESS) this.moveBalance(ev.from, -value, ev)
           if (ev.to !== ZERO_ADDRESS) this.moveBalance(ev.to, value, ev)
           break

@@ -18,6 +18,8 @@ type IndexOptions = {
   toBlock?: number
   confirmations: Confirmations
   concurrency: number
+  batchSize: number
+  rpcTimeout: number
 }
 
 export function registerIndex(program: Command, ctx: CliContext): void {
@@ -37,6 +39,8 @@ the last committed block; Ctrl-C stops after the current batch, and a crash lose
     .option('--to-block <n>', 'last block (default: the latest settled block)', parseNonNegativeInt('--to-block'))
     .option('--confirmations <n|finalized>', 'blocks to stay behind the head, or "finalized"', parseConfirmations, 12)
     .option('--concurrency <n>', 'eth_getLogs requests in flight', parsePositiveInt('--concurrency', 64), 4)
+    .option('--batch-size <events>', 'events per database commit (smaller: more frequent progress commits)', parsePositiveInt('--batch-size'), 50_000)
+    .option('--rpc-timeout <seconds>', 'per-request RPC timeout before a retry', parsePositiveInt('--rpc-timeout', 600), 30)
     .addHelpText(
       'after',
       `
@@ -50,7 +54,7 @@ Examples:
       if (!rpcUrl) throw new UsageError('No RPC endpoint: pass --rpc URL or set GOVAUDIT_RPC_URL.')
       if (opts.fromBlock !== undefined && opts.toBlock !== undefined && opts.fromBlock > opts.toBlock)
         throw new UsageError(`--from-block ${opts.fromBlock} is after --to-block ${opts.toBlock}.`)
-      const rpc = createRpcClient({ url: rpcUrl })
+      const rpc = createRpcClient({ url: rpcUrl, timeoutMs: opts.rpcTimeout * 1000 })
       // Reach the node before creating or touching the database file.
       await getChainId(rpc)
       const db = openDb({ path: resolveDbPath(ctx.globals().db), create: true })
@@ -74,6 +78,7 @@ Examples:
           toBlock: opts.toBlock,
           confirmations: opts.confirmations,
           concurrency: opts.concurrency,
+          batchEvents: opts.batchSize,
           shouldStop: () => stopRequested,
           onStart: (s) =>
             spinner.text(
