@@ -7,7 +7,7 @@ import type { Db } from '../store/db.js'
 import { findDao, getCursor, insertDao, type Dao } from '../store/daos.js'
 import { TOKEN_STREAM, TokenLedger } from '../store/tokenLedger.js'
 import { decodeTokenLog, TOKEN_TOPICS, type TokenEvent } from '../sources/token/decode.js'
-import { findDeploymentBlock, probeToken } from '../sources/token/probe.js'
+import { findDeploymentBlock, probeToken, type TokenInfo } from '../sources/token/probe.js'
 import { fetchLogs } from '../sources/evm/getLogs.js'
 import { getBlockHeaders, getChainId, getHead } from '../sources/evm/blocks.js'
 import type { RpcClient } from '../sources/evm/types.js'
@@ -22,6 +22,8 @@ export type IndexDaoParameters = {
   rpc: RpcClient
   token: string // lowercase address
   name?: string
+  /** The token probe, when the caller already made it (to validate before opening the db). */
+  tokenInfo?: TokenInfo
   fromBlock?: number
   toBlock?: number
   confirmations: Confirmations
@@ -152,7 +154,7 @@ async function resolveDao(p: IndexDaoParameters, chainId: number, head: number):
       )
     return { dao: existing, created: false }
   }
-  const info = await probeToken(p.rpc, p.token, chainId)
+  const info = p.tokenInfo ?? (await probeToken(p.rpc, p.token, chainId))
   const name = p.name ?? info.symbol?.toLowerCase().replace(/[^a-z0-9_-]/g, '') ?? p.token
   const clash = findDao(p.db, name)
   if (clash) return resolveDao({ ...p, name }, chainId, head)

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 /** `govaudit index`: fetch a DAO's token events into the database, resumable. */
 import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
@@ -6,6 +7,7 @@ import { openDb, resolveDbPath, type Db } from '../../store/db.js'
 import { findDao } from '../../store/daos.js'
 import { createRpcClient } from '../../sources/evm/rpc.js'
 import { getChainId } from '../../sources/evm/blocks.js'
+import { probeToken } from '../../sources/token/probe.js'
 import { indexDao, type Confirmations, type IndexProgress } from '../../sync/indexDao.js'
 import { renderIndexSummary, renderMismatchWarning, renderProgress } from '../../report/indexSummary.js'
 import { UsageError } from '../../errors.js'
@@ -55,9 +57,13 @@ Examples:
       if (opts.fromBlock !== undefined && opts.toBlock !== undefined && opts.fromBlock > opts.toBlock)
         throw new UsageError(`--from-block ${opts.fromBlock} is after --to-block ${opts.toBlock}.`)
       const rpc = createRpcClient({ url: rpcUrl, timeoutMs: opts.rpcTimeout * 1000 })
-      // Reach the node before creating or touching the database file.
-      await getChainId(rpc)
-      const db = openDb({ path: resolveDbPath(ctx.globals().db), create: true })
+      // Reach the node and check the token before creating or touching the database file.
+      const chainId = await getChainId(rpc)
+      const tokenInfo = opts.token === undefined ? undefined : await probeToken(rpc, opts.token, chainId)
+      const dbPath = resolveDbPath(ctx.globals().db)
+      if (opts.token === undefined && !fs.existsSync(dbPath))
+        throw new UsageError(`No database at ${dbPath} to resume from; pass --token ADDRESS to start indexing.`)
+      const db = openDb({ path: dbPath, create: true })
       const token = opts.token ?? existingToken(db, opts.name)
 
       let stopRequested = false
@@ -74,6 +80,7 @@ Examples:
           rpc,
           token,
           name: opts.name,
+          tokenInfo,
           fromBlock: opts.fromBlock,
           toBlock: opts.toBlock,
           confirmations: opts.confirmations,
