@@ -1,5 +1,5 @@
-import fs from 'node:fs'
 /** `govaudit index`: fetch a DAO's token events into the database, resumable. */
+import fs from 'node:fs'
 import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
 import { parseAddress, parseConfirmations, parseDaoName, parseNonNegativeInt, parsePositiveInt } from '../../config/options.js'
