@@ -13,6 +13,10 @@ import { redact } from '../sources/evm/redact.js'
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
 import { registerIndex } from './commands/index.js'
 import { registerList } from './commands/list.js'
+import { registerImport } from './commands/import.js'
+import { registerNakamoto } from './commands/nakamoto.js'
+import { registerConcentration } from './commands/concentration.js'
+import { registerDecisive } from './commands/decisive.js'
 
 const require = createRequire(import.meta.url)
 const { version } = require('../../package.json') as { version: string }
@@ -41,6 +45,10 @@ Examples:
     )
   registerIndex(program, ctx)
   registerList(program, ctx)
+  registerImport(program, ctx)
+  registerNakamoto(program, ctx)
+  registerConcentration(program, ctx)
+  registerDecisive(program, ctx)
   return program
 }
 
@@ -62,7 +70,7 @@ function reportError(error: unknown, verbose: boolean): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage
   }
   if (error instanceof GovauditError) {
-    process.stderr.write(`govaudit: ${redact(error.shortMessage)}\n`)
+    process.stderr.write(`govaudit: ${redact(sentence(error.shortMessage))}\n`)
     if (verbose) {
       if (error.details) process.stderr.write(`${redact(error.details)}\n`)
       for (const e of [...error.walk()].slice(1)) process.stderr.write(`  caused by: ${redact(describe(e))}\n`)
@@ -78,6 +86,9 @@ function reportError(error: unknown, verbose: boolean): number {
   else process.stderr.write(`  (run with --verbose for the stack; please report it)\n`)
   return isSqliteError(error) ? EXIT.store : EXIT.usage
 }
+
+/** One sentence on stderr: messages built from parts may lack the full stop. */
+const sentence = (text: string) => (/[.!?)]$/.test(text) ? text : `${text}.`)
 
 const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
 

@@ -3,5 +3,6 @@
  * Append new steps, never edit a released one.
  */
 import { v1 } from './v1.js'
+import { v2 } from './v2.js'
 
-export const MIGRATIONS: readonly string[] = [v1]
+export const MIGRATIONS: readonly string[] = [v1, v2]

@@ -1,0 +1,94 @@
+/** `govaudit decisive`: per proposal, the fewest voters whose removal flips the outcome. */
+import type { Command } from 'commander'
+import type { CliContext } from '../context.js'
+import { parseNonNegativeInt } from '../../config/options.js'
+import { parseProposalId, parseQuorum, parseRule, parseVoteSource } from '../../config/analysisOptions.js'
+import { ceilScaled, type DecimalAmount } from '../../config/decimalAmount.js'
+import { loadLabels, type LoadedLabels } from '../../config/labelsFile.js'
+import { decisive, summarizeDecisive } from '../../analysis/decisive.js'
+import { applyLabels, entityAddress } from '../../analysis/labels.js'
+import { nakamoto } from '../../analysis/nakamoto.js'
+import { mergeVotes, voteWeight } from '../../analysis/vote.js'
+import { ruleFor, rules, type CountingRule } from '../../analysis/rules/index.js'
+import { openDb, resolveDbPath } from '../../store/db.js'
+import { getDao } from '../../store/daos.js'
+import { listProposals, proposalVotes, type ProposalRef, type StoredVote } from '../../store/proposalVotes.js'
+import type { VoteSource } from '../../store/voteSources.js'
+import { parseFormat, type Format } from '../../report/format.js'
+import { renderDecisive, type DecisiveRow } from '../../report/decisive.js'
+import { UsageError } from '../../errors.js'
+
+type DecisiveOptions = {
+  proposal?: string
+  whales: number
+  source?: VoteSource
+  rule?: CountingRule
+  quorum?: DecimalAmount
+  labels?: string
+  format: Format
+}
+
+export function registerDecisive(program: Command, ctx: CliContext): void {
+  program
+    .command('decisive <dao>')
+    .summary('fewest voters whose removal flips each proposal; share decided by whales')
+    .description(
+      `For each proposal, the fewest voters whose removal would flip its outcome (passed: for <= against or quorum lost; defeated: for > against with quorum kept), and the share of decided proposals decided by at most --whales voters. Imported votes carry no counting rule or quorum: pass --rule (and --quorum) to assess them; without --rule their outcome is shown as for > against with quorum 0, their decisive count is null (unknown), and they are left out of the share.`,
+    )
+    .option('--proposal <id>', 'only this proposal', parseProposalId)
+    .option('--whales <k>', 'whale-decided when at most K voters decide it', parseNonNegativeInt('--whales'), 1)
+    .option('--source <source>', 'governor | snapshot | import (default: every stored source)', parseVoteSource)
+    .option('--rule <rule>', 'counting rule to assess with: bravo | oz-simple | oz-bravo-quorum (imported votes have none; overrides a source\'s own)', parseRule)
+    .option('--quorum <votes>', 'quorum in the votes\' own units, decimals allowed (needs --rule; default 0; overrides a source\'s own)', parseQuorum)
+    .option('--labels <file>', 'CSV of address,label[,entity][,exclude]: merge an entity\'s voters into one')
+    .option('--format <format>', 'table | json | csv | markdown', parseFormat, 'table')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ govaudit decisive mydao --rule bravo --quorum 400000
+  $ govaudit decisive mydao --proposal 42 --whales 3 --rule oz-simple --format json
+  $ govaudit decisive mydao --labels labels.csv --format csv`,
+    )
+    .action((name: string, opts: DecisiveOptions) => {
+      if (opts.quorum !== undefined && opts.rule === undefined)
+        throw new UsageError('--quorum needs --rule: which votes count toward quorum depends on the rule (bravo: for; oz-simple: for + abstain).')
+      const labels = loadLabels(opts.labels)
+      const db = openDb({ path: resolveDbPath(ctx.globals().db), create: false })
+      try {
+        const dao = getDao(db, name.toLowerCase())
+        const refs = listProposals(db, dao, { proposal: opts.proposal, source: opts.source })
+        const rows = refs.map((ref) => assess(ref, proposalVotes(db, dao, ref), opts, labels))
+        const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed).map((r) => r.result), whales: opts.whales })
+        ctx.out(renderDecisive({ dao: dao.name, whales: opts.whales, summary, proposals: rows, labelsFile: labels.file }, opts.format))
+      } finally {
+        db.close()
+      }
+    })
+}
+
+/** One proposal: rule and quorum from the flags or the source, labels applied, then `decisive`. */
+function assess(ref: ProposalRef, stored: StoredVote[], opts: DecisiveOptions, labels: LoadedLabels): DecisiveRow {
+  const rule = opts.rule ?? (ref.countingMode !== null ? ruleFor(ref.countingMode) : undefined)
+  const quorum = opts.quorum !== undefined ? ceilScaled(opts.quorum, ref.scale) : (ref.quorum ?? 0n)
+  // An entity's addresses are one voter: removing it removes all of them.
+  const votes = stored.map((v) => {
+    const label = labels.map.get(v.voter)
+    return label?.entity !== undefined && !label.exclude ? { ...v, voter: entityAddress(label.entity) } : v
+  })
+  // Unassessed proposals are counted with quorum 0 (any rule then reads for > against); decisive is not reported.
+  const result = decisive({ votes, quorum: rule ? quorum : 0n, rule: rule ?? rules.bravo, whales: opts.whales })
+  const applied = applyLabels({
+    weights: mergeVotes(stored).map((v) => ({ address: v.voter, weight: voteWeight(v) })),
+    labels: labels.map,
+  })
+  return {
+    ref,
+    result,
+    assessed: rule !== undefined,
+    ruleFrom: opts.rule ? 'flag' : rule ? 'source' : null,
+    quorumFrom: rule === undefined ? 'default-zero' : opts.quorum !== undefined ? 'flag' : ref.quorum !== null ? 'source' : 'default-zero',
+    nakamoto: nakamoto({ weights: applied.weights }).k,
+    labels: applied,
+  }
+}
