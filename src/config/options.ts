@@ -2,7 +2,7 @@
  * Parsers for command-line values. Each throws a UsageError whose one sentence names the
  * flag, what it accepts and what it got; commander calls them while parsing.
  */
-import { getAddress } from 'ethers'
+import { getAddress } from 'ethers/address'
 import { UsageError } from '../errors.js'
 
 /** A 0x address; mixed case must carry a valid EIP-55 checksum. Returned lowercase. */

@@ -3,7 +3,7 @@
  * answer is reported as `undefined` ("the contract does not implement this"), which is
  * how feature probes tell token and governor kinds apart; transport failures still throw.
  */
-import { FunctionFragment, Interface } from 'ethers'
+import { FunctionFragment, Interface } from 'ethers/abi'
 import type { RpcClient } from './types.js'
 import { RpcResponseError } from './rpc.js'
 
