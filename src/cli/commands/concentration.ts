@@ -4,14 +4,12 @@ import type { CliContext } from '../context.js'
 import { parseNonNegativeInt } from '../../config/options.js'
 import { parseBasis, parseProposalId, parseVoteSource, type Basis } from '../../config/analysisOptions.js'
 import { loadLabels } from '../../config/labelsFile.js'
-import { applyLabels } from '../../analysis/labels.js'
-import { concentration } from '../../analysis/concentration.js'
 import { openDb, resolveDbPath } from '../../store/db.js'
 import { getDao } from '../../store/daos.js'
-import { resolveWeights } from '../../store/weights.js'
 import type { VoteSource } from '../../store/voteSources.js'
 import { parseFormat, type Format } from '../../report/format.js'
 import { renderConcentration } from '../../report/concentration.js'
+import { measureConcentration } from '../measures.js'
 
 type ConcentrationOptions = {
   basis?: Basis
@@ -48,10 +46,8 @@ Examples:
       const db = openDb({ path: resolveDbPath(ctx.globals().db), create: false })
       try {
         const dao = getDao(db, name.toLowerCase())
-        const measured = resolveWeights(db, dao, { basis: opts.basis, block: opts.block, proposal: opts.proposal, source: opts.source })
-        const counted = applyLabels({ weights: measured.weights, labels: labels.map })
-        const result = concentration({ weights: counted.weights })
-        ctx.out(renderConcentration({ dao: dao.name, measured, result, labels: { file: labels.file, applied: counted } }, opts.format))
+        const report = measureConcentration(db, dao, { basis: opts.basis, block: opts.block, proposal: opts.proposal, source: opts.source }, labels)
+        ctx.out(renderConcentration(report, opts.format))
       } finally {
         db.close()
       }

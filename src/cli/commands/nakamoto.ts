@@ -5,15 +5,12 @@ import { parseNonNegativeInt } from '../../config/options.js'
 import { parseBasis, parseDenominator, parseProposalId, parseVoteSource, type Basis, type Denominator } from '../../config/analysisOptions.js'
 import { loadLabels } from '../../config/labelsFile.js'
 import { HALF, parseRatio, type Ratio } from '../../analysis/ratio.js'
-import { applyLabels } from '../../analysis/labels.js'
-import { nakamoto } from '../../analysis/nakamoto.js'
-import { sumWeights } from '../../analysis/weights.js'
 import { openDb, resolveDbPath } from '../../store/db.js'
 import { getDao } from '../../store/daos.js'
-import { resolveWeights } from '../../store/weights.js'
 import type { VoteSource } from '../../store/voteSources.js'
 import { parseFormat, type Format } from '../../report/format.js'
 import { renderNakamoto } from '../../report/nakamoto.js'
+import { measureNakamoto } from '../measures.js'
 
 type NakamotoOptions = {
   basis?: Basis
@@ -59,26 +56,13 @@ Examples:
       const db = openDb({ path: resolveDbPath(ctx.globals().db), create: false })
       try {
         const dao = getDao(db, name.toLowerCase())
-        const measured = resolveWeights(db, dao, {
-          basis: opts.basis,
-          denominator: opts.denominator,
-          block: opts.block,
-          proposal: opts.proposal,
-          source: opts.source,
-        })
-        const counted = applyLabels({ weights: measured.weights, labels: labels.map })
-        // The same labels apply to the denominator's population (exclusions leave the total too).
-        const denominated =
-          measured.denominatorWeights === measured.weights
-            ? counted
-            : applyLabels({ weights: measured.denominatorWeights, labels: labels.map })
-        const result = nakamoto({ weights: counted.weights, total: sumWeights(denominated.weights), threshold: opts.threshold })
-        ctx.out(
-          renderNakamoto(
-            { dao: dao.name, measured, result, labels: { file: labels.file, applied: counted }, names: counted.names },
-            opts.format,
-          ),
+        const report = measureNakamoto(
+          db,
+          dao,
+          { basis: opts.basis, denominator: opts.denominator, block: opts.block, proposal: opts.proposal, source: opts.source, threshold: opts.threshold },
+          labels,
         )
+        ctx.out(renderNakamoto(report, opts.format))
       } finally {
         db.close()
       }
