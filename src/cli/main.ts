@@ -17,6 +17,7 @@ import { registerImport } from './commands/import.js'
 import { registerNakamoto } from './commands/nakamoto.js'
 import { registerConcentration } from './commands/concentration.js'
 import { registerDecisive } from './commands/decisive.js'
+import { registerDemo } from './commands/demo.js'
 
 const require = createRequire(import.meta.url)
 const { version } = require('../../package.json') as { version: string }
@@ -49,6 +50,7 @@ Examples:
   registerNakamoto(program, ctx)
   registerConcentration(program, ctx)
   registerDecisive(program, ctx)
+  registerDemo(program, ctx)
   return program
 }
 

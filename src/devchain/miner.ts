@@ -3,7 +3,7 @@
  * mined explicitly block by block, each block checked to hold exactly what was sent.
  * Shared by the test scenarios and `govaudit demo`.
  */
-import { toQuantity } from 'ethers'
+import { dataSlice, getAddress, keccak256, toQuantity, toUtf8Bytes } from 'ethers'
 import { DevchainError } from './devchainError.js'
 import type { DevRpc } from './devRpc.js'
 import type { Prng } from './prng.js'
@@ -117,4 +117,9 @@ export async function withManualMining<T>(rpc: DevRpc, accounts: readonly string
       if (!failed) throw restoreError
     }
   }
+}
+
+/** Lowercase address derived from the seed: the same people for the same seed. */
+export function deriveAddress(seed: number | string, label: string): string {
+  return getAddress(dataSlice(keccak256(toUtf8Bytes(`govaudit-scenario:${seed}:${label}`)), 12)).toLowerCase()
 }

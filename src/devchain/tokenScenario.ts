@@ -3,7 +3,7 @@ import { loadArtifact } from './artifacts.js'
 import { TOKEN_CONTRACT, type TokenKind } from './deploy.js'
 import { DevchainError } from './devchainError.js'
 import { createDevRpc, type DevRpcTarget } from './devRpc.js'
-import { Miner, withManualMining, type Tx } from './miner.js'
+import { deriveAddress, Miner, withManualMining, type Tx } from './miner.js'
 import { createPrng, type Prng } from './prng.js'
 
 export type PlayTokenScenarioParameters = DevRpcTarget & {
@@ -411,8 +411,4 @@ async function play({ kind, prng, miner, owner, people }: PlayContext): Promise<
   }
 }
 
-/** Lowercase address derived from the seed: the same people for the same seed. */
-function deriveAddress(seed: number | string, label: string): string {
-  return getAddress(dataSlice(keccak256(toUtf8Bytes(`govaudit-scenario:${seed}:${label}`)), 12)).toLowerCase()
-}
 

@@ -1,0 +1,61 @@
+/**
+ * `govaudit demo` end to end, as a new user runs it: a child process that starts anvil,
+ * plays the DAO, indexes it through JSON-RPC and prints the report. The printed
+ * coefficients must follow from the database it leaves, recomputed here by brute force.
+ */
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { expect, test } from 'vitest'
+import { cli, json, tmpDir } from '../cli/harness.js'
+
+/** Smallest k whose k largest weights sum to strictly more than half of `total`. */
+function bruteNakamoto(weights: bigint[], total: bigint): number {
+  const sorted = [...weights].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))
+  let sum = 0n
+  for (let k = 1; k <= sorted.length; k++) if ((sum += sorted[k - 1]!) * 2n > total) return k
+  return -1
+}
+
+test('demo runs offline, prints the report on stdout and leaves an explorable database', async () => {
+  const db = path.join(tmpDir('govaudit-demo-'), 'demo.db')
+  const run = await cli(['demo', '--db', db, '--format', 'json'])
+  expect(run.code, run.stderr).toBe(0)
+  expect(run.stderr).toMatch(/indexed \d+ events/)
+  const [vp, balance, conc] = json<any[]>(run)
+
+  const sqlite = new Database(db, { readonly: true })
+  const words = (table: string, col: string) =>
+    (sqlite.prepare(`SELECT ${col} FROM ${table}`).pluck().all() as string[]).map((w) => BigInt(`0x${w}`))
+  const votes = words('voting_power', 'votes')
+  const treasury = vp.labels.excluded.length === 0 ? balance.labels.excluded[0].address : null
+  const balances = (sqlite.prepare(`SELECT holder, balance FROM balance`).all() as { holder: string; balance: string }[])
+    .filter((r) => r.holder !== treasury)
+    .map((r) => BigInt(`0x${r.balance}`))
+  sqlite.close()
+
+  const totalVotes = votes.reduce((a, b) => a + b, 0n)
+  expect(vp.basis).toBe('voting-power')
+  expect(vp.total).toBe(totalVotes.toString())
+  expect(vp.nakamoto).toBe(bruteNakamoto(votes, totalVotes))
+  expect(vp.population).toBe(votes.length)
+
+  // The treasury is labelled "exclude": out of the balance basis and its denominator.
+  expect(treasury).toMatch(/^0x[0-9a-f]{40}$/)
+  const totalBalances = balances.reduce((a, b) => a + b, 0n)
+  expect(balance.basis).toBe('balance')
+  expect(balance.total).toBe(totalBalances.toString())
+  expect(balance.nakamoto).toBe(bruteNakamoto(balances, totalBalances))
+
+  expect(conc.population).toBe(votes.length)
+  expect(conc.gini).toBeGreaterThan(0.5) // a whale-heavy DAO by construction
+
+  // The database it leaves answers the other commands.
+  const again = await cli(['nakamoto', 'demo', '--db', db, '--format', 'json'])
+  expect(again.code, again.stderr).toBe(0)
+  expect(json(again).nakamoto).toBe(vp.nakamoto)
+
+  // A second demo refuses to overwrite it.
+  const refused = await cli(['demo', '--db', db])
+  expect(refused.code).toBe(2)
+  expect(refused.stderr).toMatch(/already exists/)
+})
