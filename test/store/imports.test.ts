@@ -56,7 +56,7 @@ describe('schema v2', () => {
     raw.close()
     const db = openDb({ path: file, create: true })
     dbs.push(db)
-    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(daoKind(db, findDao(db, 'old')!)).toBe('indexed')
     for (const t of ['import_batch', 'imported_proposal', 'imported_vote', 'holder_weight']) expect(count(db, t)).toBe(0)
   })
