@@ -1,5 +1,6 @@
 /** `--labels FILE`: read and parse a labels CSV (DESIGN §7) for the analysis commands. */
-import { labelMap, parseLabelsCsv, type Label, type LabelRow } from '../analysis/labels.js'
+import { labelMap, type Label, type LabelRow } from '../analysis/labels.js'
+import { parseLabelsCsv } from './labelsCsv.js'
 import { readInputFile } from './inputFile.js'
 
 export type LoadedLabels = {

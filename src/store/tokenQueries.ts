@@ -41,33 +41,29 @@ function weights(rows: { a: string; w: string }[]): AccountWeight[] {
   return out
 }
 
-/** Voting power of every delegate with non-zero votes at `block` (default: the cursor). */
-export function votingPowerAt(db: Db, dao: Dao, block?: number): WeightsAt {
+/** Where an account's weight lives: the current-state table and its checkpoint history. */
+type WeightTables = { current: string; history: string; account: string; amount: string }
+const VOTING_POWER: WeightTables = { current: 'voting_power', history: 'vp_checkpoint', account: 'delegate', amount: 'votes' }
+const BALANCE: WeightTables = { current: 'balance', history: 'balance_checkpoint', account: 'holder', amount: 'balance' }
+
+function weightsAt(db: Db, dao: Dao, t: WeightTables, block: number | undefined): WeightsAt {
   const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
   const rows = atCursor
-    ? db.prepare(`SELECT delegate AS a, votes AS w FROM voting_power WHERE dao_id = ?`).all(dao.id)
+    ? db.prepare(`SELECT ${t.account} AS a, ${t.amount} AS w FROM ${t.current} WHERE dao_id = ?`).all(dao.id)
     : db
         .prepare(
-          `SELECT delegate AS a, votes AS w, max(${SEQ}) FROM vp_checkpoint
-           WHERE dao_id = ? AND block_number <= ? GROUP BY delegate`,
+          `SELECT ${t.account} AS a, ${t.amount} AS w, max(${SEQ}) FROM ${t.history}
+           WHERE dao_id = ? AND block_number <= ? GROUP BY ${t.account}`,
         )
         .all(dao.id, blockNumber)
   return { blockNumber, weights: weights(rows as { a: string; w: string }[]) }
 }
 
+/** Voting power of every delegate with non-zero votes at `block` (default: the cursor). */
+export const votingPowerAt = (db: Db, dao: Dao, block?: number): WeightsAt => weightsAt(db, dao, VOTING_POWER, block)
+
 /** Token balance of every holder with a non-zero balance at `block` (default: the cursor). */
-export function balancesAt(db: Db, dao: Dao, block?: number): WeightsAt {
-  const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
-  const rows = atCursor
-    ? db.prepare(`SELECT holder AS a, balance AS w FROM balance WHERE dao_id = ?`).all(dao.id)
-    : db
-        .prepare(
-          `SELECT holder AS a, balance AS w, max(${SEQ}) FROM balance_checkpoint
-           WHERE dao_id = ? AND block_number <= ? GROUP BY holder`,
-        )
-        .all(dao.id, blockNumber)
-  return { blockNumber, weights: weights(rows as { a: string; w: string }[]) }
-}
+export const balancesAt = (db: Db, dao: Dao, block?: number): WeightsAt => weightsAt(db, dao, BALANCE, block)
 
 /** Every delegator's delegate at `block` (default: the cursor); undelegated accounts are absent. */
 export function delegationsAt(db: Db, dao: Dao, block?: number): { blockNumber: number; delegations: Delegation[] } {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { applyLabels, labelMap, parseLabelsCsv } from '../../src/analysis/labels.js'
+import { applyLabels, labelMap } from '../../src/analysis/labels.js'
+import { parseLabelsCsv } from '../../src/config/labelsCsv.js'
 import { nakamoto } from '../../src/analysis/nakamoto.js'
 import { UsageError } from '../../src/errors.js'
 
