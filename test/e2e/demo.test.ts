@@ -54,6 +54,20 @@ test('demo runs offline, prints the report on stdout and leaves an explorable da
   expect(again.code, again.stderr).toBe(0)
   expect(json(again).nakamoto).toBe(vp.nakamoto)
 
+  // `list` shows what is indexed and up to which block, in every format.
+  const listed = await cli(['list', '--db', db, '--format', 'json'])
+  expect(listed.code, listed.stderr).toBe(0)
+  const [entry] = json<{ daos: any[] }>(listed).daos
+  expect(entry).toMatchObject({ name: 'demo', chainId: 31337, tokenStandard: 'erc20' })
+  expect(entry.indexedTo).toBe(vp.block)
+  expect(entry.counts.holders).toBe(balances.length + 1) // + the excluded treasury
+  for (const format of ['table', 'csv', 'markdown']) {
+    const out = await cli(['list', '--db', db, '--format', format])
+    expect(out.code).toBe(0)
+    expect(out.stdout).toContain('demo')
+    expect(out.stdout).toContain(String(vp.block))
+  }
+
   // A second demo refuses to overwrite it.
   const refused = await cli(['demo', '--db', db])
   expect(refused.code).toBe(2)
