@@ -18,6 +18,8 @@ import { registerNakamoto } from './commands/nakamoto.js'
 import { registerConcentration } from './commands/concentration.js'
 import { registerDecisive } from './commands/decisive.js'
 import { registerDemo } from './commands/demo.js'
+import { registerPresets } from './commands/presets.js'
+import { registerCheck } from './commands/check.js'
 
 const require = createRequire(import.meta.url)
 const { version } = require('../../package.json') as { version: string }
@@ -25,13 +27,13 @@ const { version } = require('../../package.json') as { version: string }
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('govaudit')
   program
-    .description('Who really controls this DAO? Index a governance token, its Governor and Snapshot space into\none SQLite file, then measure concentration with exact integer math.')
+    .description('Who really controls this DAO? Index a governance token, its Governor and Snapshot space into one SQLite file, then measure concentration with exact integer math.')
     .version(version, '-V, --version', 'print the version')
     .option('--db <path>', 'SQLite database file (default: $GOVAUDIT_DB or ./govaudit.db)')
     .option('-q, --quiet', 'no progress or summaries on stderr (errors still print)')
     .option('-v, --verbose', 'show error details and causes')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(redact(str)) })
+    // Commander's usage errors in the house style: one line on stderr, nothing on stdout.
+    .configureOutput({ outputError: (str, write) => write(`${commanderLine(redact(str))}\n`) })
     .exitOverride()
     .addHelpText(
       'after',
@@ -41,8 +43,11 @@ Exit codes: 0 ok, 1 check breached / verify mismatch, 2 bad usage or input,
 
 Examples:
   $ govaudit demo
+  $ govaudit presets
+  $ govaudit index uniswap --rpc $GOVAUDIT_RPC_URL
   $ govaudit index --rpc $GOVAUDIT_RPC_URL --token 0x1f9840a85d5aF5bf1D1762F925BDADdC4201F984 --name uniswap
-  $ govaudit list`,
+  $ govaudit list
+  $ govaudit check uniswap --min-nakamoto 5 --format json`,
     )
   registerIndex(program, ctx)
   registerList(program, ctx)
@@ -51,6 +56,8 @@ Examples:
   registerConcentration(program, ctx)
   registerDecisive(program, ctx)
   registerDemo(program, ctx)
+  registerPresets(program, ctx)
+  registerCheck(program, ctx)
   return program
 }
 
@@ -58,6 +65,10 @@ export async function main(argv: string[]): Promise<void> {
   let program: Command | undefined
   const ctx = createContext(() => program?.opts<GlobalOptions>() ?? {})
   program = createProgram(ctx)
+  // A reader that stops early (`govaudit presets | head`) closes the pipe: not our error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
   try {
     await program.parseAsync(argv)
     process.exitCode = ctx.exitCode()
@@ -87,6 +98,19 @@ function reportError(error: unknown, verbose: boolean): number {
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`)
   else process.stderr.write(`  (run with --verbose for the stack; please report it)\n`)
   return isSqliteError(error) ? EXIT.store : EXIT.usage
+}
+
+/**
+ * Commander's message ("error: unknown command 'x'\n(Did you mean y?)") as one line:
+ * "govaudit: unknown command 'x'; did you mean y? (run with --help for usage)".
+ */
+function commanderLine(text: string): string {
+  const message = text
+    .trim()
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*\n\s*\(Did you mean (.*?)\?\)/g, '; did you mean $1?')
+    .replace(/\s*\n\s*/g, ' ')
+  return `govaudit: ${message} (run with --help for usage)`
 }
 
 /** One sentence on stderr: messages built from parts may lack the full stop. */

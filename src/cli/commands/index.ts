@@ -11,6 +11,8 @@ import { probeToken } from '../../sources/token/probe.js'
 import { indexDao, type Confirmations, type IndexProgress } from '../../sync/indexDao.js'
 import { renderIndexSummary, renderMismatchWarning, renderProgress } from '../../report/indexSummary.js'
 import { UsageError } from '../../errors.js'
+import { findPreset, PRESETS, type Preset } from '../../config/presets/index.js'
+import { GOVERNORS_NOT_INDEXED } from '../../report/presets.js'
 
 type IndexOptions = {
   rpc?: string
@@ -29,15 +31,15 @@ export function registerIndex(program: Command, ctx: CliContext): void {
     .command('index')
     .summary('index a governance token into the database (resumable)')
     .description(
-      `Fetch every Transfer, DelegateChanged and DelegateVotesChanged event of a governance token
-(ERC20Votes, Comp-style or ERC721Votes) and store balances, delegations and voting power at
-every block. Only blocks at least --confirmations deep are indexed. Re-running continues from
-the last committed block; Ctrl-C stops after the current batch, and a crash loses nothing.`,
+      `Fetch every Transfer, DelegateChanged and DelegateVotesChanged event of a governance token (ERC20Votes, Comp-style or ERC721Votes) and store balances, delegations and voting power at every block. Only blocks at least --confirmations deep are indexed. Re-running continues from the last committed block; Ctrl-C stops after the current batch, and a crash loses nothing.
+
+With a preset (\`govaudit presets\` lists them) nothing but --rpc is needed: the preset gives the token, the DAO name and the first block. Flags still override --name and --from-block; a --token that is not the preset's is refused, as is an RPC on another chain. Presets whose token records votes differently (${unsupportedTitles()}) are refused with the reason. The preset's ${GOVERNORS_NOT_INDEXED}.`,
     )
+    .argument('[preset]', 'a known DAO (govaudit presets): uniswap, compound, ens, arbitrum, ...')
     .option('--rpc <url>', 'JSON-RPC endpoint (default: $GOVAUDIT_RPC_URL); API keys in it are never printed')
     .option('--token <address>', 'governance token address', parseAddress('--token'))
-    .option('--name <name>', "DAO name in the database (default: the token's symbol)", parseDaoName)
-    .option('--from-block <n>', "first block (default: the token's deployment block)", parseNonNegativeInt('--from-block'))
+    .option('--name <name>', "DAO name in the database (default: the preset's name, else the token's symbol)", parseDaoName)
+    .option('--from-block <n>', "first block (default: the preset's first block, else the token's deployment block)", parseNonNegativeInt('--from-block'))
     .option('--to-block <n>', 'last block (default: the latest settled block)', parseNonNegativeInt('--to-block'))
     .option('--confirmations <n|finalized>', 'blocks to stay behind the head, or "finalized"', parseConfirmations, 12)
     .option('--concurrency <n>', 'eth_getLogs requests in flight', parsePositiveInt('--concurrency', 64), 4)
@@ -47,24 +49,45 @@ the last committed block; Ctrl-C stops after the current batch, and a crash lose
       'after',
       `
 Examples:
+  $ govaudit index uniswap --rpc https://eth.example/v2/KEY
+  $ govaudit index arbitrum --rpc https://arb.example/v2/KEY --to-block 200000000
   $ govaudit index --rpc https://eth.example/v2/KEY --token 0xc00e94Cb662C3520282E6f5717214004A7f26888 --name compound
   $ govaudit index --rpc http://127.0.0.1:8545 --token 0x5FbDB2315678afecb367f032d93F642f64180aa3 --confirmations 0
   $ GOVAUDIT_RPC_URL=... govaudit index --name compound          # resume an existing DAO`,
     )
-    .action(async (opts: IndexOptions) => {
+    .action(async (presetName: string | undefined, raw: IndexOptions) => {
+      // A preset is resolved (or refused) before the RPC or the database is touched.
+      const preset = presetName === undefined ? undefined : usablePreset(presetName, raw.token)
+      const opts = preset ? withPreset(raw, preset) : raw
       const rpcUrl = opts.rpc ?? ctx.env.GOVAUDIT_RPC_URL
       if (!rpcUrl) throw new UsageError('No RPC endpoint: pass --rpc URL or set GOVAUDIT_RPC_URL.')
       if (opts.fromBlock !== undefined && opts.toBlock !== undefined && opts.fromBlock > opts.toBlock)
-        throw new UsageError(`--from-block ${opts.fromBlock} is after --to-block ${opts.toBlock}.`)
+        throw new UsageError(
+          raw.fromBlock === undefined && preset
+            ? `--to-block ${opts.toBlock} is before preset ${preset.name}'s first block ${opts.fromBlock}.`
+            : `--from-block ${opts.fromBlock} is after --to-block ${opts.toBlock}.`,
+        )
       const rpc = createRpcClient({ url: rpcUrl, timeoutMs: opts.rpcTimeout * 1000 })
       // Reach the node and check the token before creating or touching the database file.
       const chainId = await getChainId(rpc)
+      if (preset && chainId !== preset.chainId)
+        throw new UsageError(
+          `Preset ${preset.name} is on chain ${preset.chainId} (${preset.chainName}), but the RPC serves chain ${chainId}; pass an RPC URL for ${preset.chainName}.`,
+        )
       const tokenInfo = opts.token === undefined ? undefined : await probeToken(rpc, opts.token, chainId)
       const dbPath = resolveDbPath(ctx.globals().db)
       if (opts.token === undefined && !fs.existsSync(dbPath))
         throw new UsageError(`No database at ${dbPath} to resume from; pass --token ADDRESS to start indexing.`)
       const db = openDb({ path: dbPath, create: true })
       const token = opts.token ?? existingToken(db, opts.name)
+      // Resuming a DAO keeps its own start block: the preset's applies only to a new one.
+      if (preset && raw.fromBlock === undefined && opts.name !== undefined && findDao(db, opts.name)) opts.fromBlock = undefined
+      if (preset)
+        ctx.info(
+          `Preset ${preset.name}: ${preset.token.symbol ?? 'token'} ${preset.token.address} on ${preset.chainName}` +
+            (opts.fromBlock !== undefined ? ` from block ${opts.fromBlock}` : '') +
+            `; ${GOVERNORS_NOT_INDEXED} (${preset.governors.map((g) => `${g.kind} ${g.address}`).join(', ')}).`,
+        )
 
       let stopRequested = false
       const onSigint = () => {
@@ -108,6 +131,33 @@ Examples:
         db.close()
       }
     })
+}
+
+const unsupportedTitles = () =>
+  PRESETS.filter((p) => p.token.votes === 'unsupported')
+    .map((p) => p.title)
+    .join(', ')
+
+/** The preset, refused when its token cannot be indexed or --token contradicts it. */
+function usablePreset(name: string, token: string | undefined): Preset {
+  const preset = findPreset(name)
+  if (preset.token.votes === 'unsupported')
+    throw new UsageError(`Preset ${preset.name} cannot be indexed: ${preset.token.unsupportedReason}.`)
+  if (token !== undefined && token !== preset.token.address.toLowerCase())
+    throw new UsageError(
+      `--token ${token} is not preset ${preset.name}'s token ${preset.token.address}; drop --token, or drop the preset to index another token.`,
+    )
+  return preset
+}
+
+/** The flags with the preset's token, name and first block filled in where not given. */
+function withPreset(opts: IndexOptions, preset: Preset): IndexOptions {
+  return {
+    ...opts,
+    token: preset.token.address.toLowerCase(),
+    name: opts.name ?? preset.name,
+    fromBlock: opts.fromBlock ?? preset.token.fromBlock,
+  }
 }
 
 function existingToken(db: Db, name: string | undefined): string {
