@@ -17,6 +17,8 @@ import { registerImport } from './commands/import.js'
 import { registerNakamoto } from './commands/nakamoto.js'
 import { registerConcentration } from './commands/concentration.js'
 import { registerDecisive } from './commands/decisive.js'
+import { registerProposals } from './commands/proposals.js'
+import { registerVotes } from './commands/votes.js'
 import { registerDemo } from './commands/demo.js'
 import { registerPresets } from './commands/presets.js'
 import { registerCheck } from './commands/check.js'
@@ -55,6 +57,8 @@ Examples:
   registerNakamoto(program, ctx)
   registerConcentration(program, ctx)
   registerDecisive(program, ctx)
+  registerProposals(program, ctx)
+  registerVotes(program, ctx)
   registerDemo(program, ctx)
   registerPresets(program, ctx)
   registerCheck(program, ctx)
