@@ -4,15 +4,17 @@
  * governor and Snapshot sources plug in by adding their reader to READERS (with their own
  * counting mode, quorum, state and snapshot block filled in) — no command changes.
  *
- * This version stores imported votes only (`govaudit import --votes`): they carry no
- * title, counting rule, quorum, state or snapshot block (all null), and their amounts are
- * in units of 10^-scale of the file's numbers.
+ * Stored today: on-chain Governor votes (src/store/governorQueries.ts, with the governor's
+ * counting mode, quorum at the snapshot and state) and imported votes (`govaudit import
+ * --votes`), which carry no title, counting rule, quorum, state or snapshot block (all
+ * null) and whose amounts are in units of 10^-scale of the file's numbers.
  */
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import { fromWord } from './amount.js'
 import { VOTE_SOURCES, type VoteSource } from './voteSources.js'
 import { UsageError } from '../errors.js'
+import { governorVoteReader } from './governorQueries.js'
 
 export { VOTE_SOURCES, type VoteSource } from './voteSources.js'
 
@@ -64,7 +66,7 @@ const importReader: VoteSourceReader = {
 }
 
 /** Readers by source; a source without one is not stored by this version. */
-const READERS: { readonly [S in VoteSource]?: VoteSourceReader } = { import: importReader }
+const READERS: { readonly [S in VoteSource]?: VoteSourceReader } = { governor: governorVoteReader, import: importReader }
 
 /** Decimal ids numerically, then everything else as text. */
 function compareIds(a: string, b: string): number {
@@ -85,13 +87,13 @@ export type ListProposalsParameters = { source?: VoteSource; proposal?: string }
 export function listProposals(db: Db, dao: Dao, { source, proposal }: ListProposalsParameters = {}): ProposalRef[] {
   if (source !== undefined && !READERS[source])
     throw new UsageError(
-      `--source ${source}: this version does not store ${source} proposals yet; import votes with \`govaudit import ${dao.name} --votes FILE.csv\` and use --source import.`,
+      `--source ${source}: this version does not store ${source} proposals yet; use --source governor or import.`,
     )
   const sources = source ? [source] : VOTE_SOURCES.filter((s) => READERS[s])
   const all = sources.flatMap((s) => READERS[s]!.proposals(db, dao))
   if (all.length === 0)
     throw new UsageError(
-      `DAO "${dao.name}" has no stored proposals${source ? ` from ${source}` : ''}; import votes with \`govaudit import ${dao.name} --votes FILE.csv\`.`,
+      `DAO "${dao.name}" has no stored proposals${source ? ` from ${source}` : ''}; index its governor (\`govaudit index --governor ADDR\`) or import votes (\`govaudit import ${dao.name} --votes FILE.csv\`).`,
     )
   if (proposal === undefined) return all
   const found = all.filter((p) => p.id === proposal)
