@@ -1,5 +1,6 @@
 /** Human text for `govaudit index`: the progress line and the closing summary. */
 import type { IndexDaoResult, IndexProgress } from '../sync/indexDao.js'
+import type { SyncGovernorsResult } from '../sync/syncGovernors.js'
 
 const int = (n: number) => n.toLocaleString('en-US')
 
@@ -44,5 +45,26 @@ export function renderMismatchWarning(r: IndexDaoResult): string | undefined {
     'Events may be missing (an RPC that drops logs, or a start block after the token was deployed), or the token counts votes differently:',
     ...shown,
     ...(r.mismatches.length > 5 ? [`  ... and ${r.mismatches.length - 5} more`] : []),
+  ].join('\n')
+}
+
+export function renderGovernorSummary(g: SyncGovernorsResult): string {
+  const range = g.fromBlock <= g.toBlock ? `blocks ${g.fromBlock}..${g.toBlock}` : `up to date at block ${g.toBlock}`
+  return [
+    `  ${g.governors} governor(s): ${range}, ${int(g.events)} events; ${int(g.finalized.checked)} proposal(s) checked against state() and quorum().`,
+    `  vote weights checked against indexed voting power at the snapshot: ${int(g.votingPower.checked)}, exceptions: ${int(g.votingPower.exceptions.length)}.`,
+  ].join('\n')
+}
+
+/** Disagreements with the chain and vote weights the token history does not explain. */
+export function renderGovernorWarning(g: SyncGovernorsResult): string | undefined {
+  const lines: string[] = []
+  for (const d of g.finalized.disagreements.slice(0, 5)) lines.push(`  proposal ${d.proposalId} of ${d.governor}: ${d.disagreement}`)
+  if (g.finalized.disagreements.length > 5) lines.push(`  ... and ${g.finalized.disagreements.length - 5} more`)
+  const vp = g.votingPower.exceptions.length
+  if (lines.length === 0 && vp === 0) return undefined
+  return [
+    ...(lines.length ? [`${g.finalized.disagreements.length} proposal(s) where the counting rule and the governor's own views disagree:`, ...lines] : []),
+    ...(vp ? [`${vp} vote(s) whose weight differs from the voter's indexed voting power at the snapshot; \`govaudit votes\` lists them.`] : []),
   ].join('\n')
 }

@@ -7,7 +7,7 @@ import { INDEXABLE_GOVERNOR_KINDS, type Preset, type PresetGovernor } from '../c
 import type { Cell, Format, Tabular } from './format.js'
 import { render } from './render.js'
 
-export const GOVERNORS_NOT_INDEXED = 'governors: indexed when the governor indexer lands'
+export const GOVERNORS_NOT_INDEXED = 'governors: the OpenZeppelin, Bravo and Alpha ones are indexed with the token, other families are listed only'
 
 const governorIndexable = (g: PresetGovernor) => INDEXABLE_GOVERNOR_KINDS.includes(g.kind)
 

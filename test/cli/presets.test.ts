@@ -92,7 +92,7 @@ describe('govaudit presets', () => {
       expect(runs.table.stdout).toContain(p.token.address)
       expect(runs.markdown.stdout).toContain(`| ${p.name} |`)
     }
-    expect(runs.table.stdout).toContain('governors: indexed when the governor indexer lands')
+    expect(runs.table.stdout).toContain('governors: the OpenZeppelin, Bravo and Alpha ones are indexed with the token, other families are listed only')
     expect(runs.table.stdout).toContain('lido: not indexable: LDO is an Aragon MiniMe token')
 
     const out = json(runs.json)
@@ -161,7 +161,7 @@ describe('index <preset>: refused before any RPC call or database', () => {
   test('--help says governors wait for the governor indexer', async () => {
     const run = await cli(['index', '--help'])
     expect(run.code).toBe(0)
-    expect(run.stdout.replace(/\s+/g, ' ')).toContain("The preset's governors: indexed when the governor indexer lands.")
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain("The preset's governors: the OpenZeppelin, Bravo and Alpha ones are indexed with the token, other families are listed only.")
     expect(run.stdout).toContain('$ govaudit index uniswap --rpc')
   })
 })
@@ -204,7 +204,7 @@ describe('index <preset> on chain 1', () => {
     const run = await cli(['index', 'uniswap', '--rpc', anvil.url, '--confirmations', '0', '--from-block', '0', '--db', db])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toContain(`Preset uniswap: UNI ${uni} on Ethereum from block 0; governors: indexed when the governor indexer lands`)
+    expect(run.stderr).toContain(`Preset uniswap: UNI ${uni} on Ethereum from block 0; governors: the OpenZeppelin, Bravo and Alpha ones are indexed with the token, other families are listed only`)
     const list = json(await cli(['list', '--db', db, '--format', 'json']))
     expect(list.daos).toEqual([expect.objectContaining({ name: 'uniswap', chainId: 1, token: uni.toLowerCase(), startBlock: 0 })])
     const k = json(await cli(['nakamoto', 'uniswap', '--db', db, '--format', 'json']))

@@ -8,8 +8,11 @@ import { findDao } from '../../store/daos.js'
 import { createRpcClient } from '../../sources/evm/rpc.js'
 import { getChainId } from '../../sources/evm/blocks.js'
 import { probeToken } from '../../sources/token/probe.js'
+import { detectGovernors, syncGovernors, type GovernorRequest } from '../../sync/syncGovernors.js'
+import { GOVERNOR_KINDS, type GovernorKind } from '../../sources/governor/topics.js'
+import { INDEXABLE_GOVERNOR_KINDS } from '../../config/presets/types.js'
 import { indexDao, type Confirmations, type IndexProgress } from '../../sync/indexDao.js'
-import { renderIndexSummary, renderMismatchWarning, renderProgress } from '../../report/indexSummary.js'
+import { renderGovernorSummary, renderGovernorWarning, renderIndexSummary, renderMismatchWarning, renderProgress } from '../../report/indexSummary.js'
 import { UsageError } from '../../errors.js'
 import { findPreset, PRESETS, type Preset } from '../../config/presets/index.js'
 import { GOVERNORS_NOT_INDEXED } from '../../report/presets.js'
@@ -24,6 +27,8 @@ type IndexOptions = {
   concurrency: number
   batchSize: number
   rpcTimeout: number
+  governor: string[]
+  governorKind: GovernorKind[]
 }
 
 export function registerIndex(program: Command, ctx: CliContext): void {
@@ -45,6 +50,8 @@ With a preset (\`govaudit presets\` lists them) nothing but --rpc is needed: the
     .option('--concurrency <n>', 'eth_getLogs requests in flight', parsePositiveInt('--concurrency', 64), 4)
     .option('--batch-size <events>', 'events per database commit (smaller: more frequent progress commits)', parsePositiveInt('--batch-size'), 50_000)
     .option('--rpc-timeout <seconds>', 'per-request RPC timeout before a retry', parsePositiveInt('--rpc-timeout', 600), 30)
+    .option('--governor <address>', 'a Governor of this token to index too (repeatable: Alpha, then Bravo, then OZ...)', collect(parseAddress('--governor')), [])
+    .option('--governor-kind <kind>', 'oz | bravo | alpha, one per --governor in order; checked against the chain', collect(parseGovernorKind), [])
     .addHelpText(
       'after',
       `
@@ -53,6 +60,7 @@ Examples:
   $ govaudit index arbitrum --rpc https://arb.example/v2/KEY --to-block 200000000
   $ govaudit index --rpc https://eth.example/v2/KEY --token 0xc00e94Cb662C3520282E6f5717214004A7f26888 --name compound
   $ govaudit index --rpc http://127.0.0.1:8545 --token 0x5FbDB2315678afecb367f032d93F642f64180aa3 --confirmations 0
+  $ govaudit index --rpc URL --token 0xc00e...6888 --governor 0xc0dA01a04C3f3E0be433606045bB7017A7323E38 --governor 0xc0Da02939E1441F497fd74F78cE7Decb17B66529
   $ GOVAUDIT_RPC_URL=... govaudit index --name compound          # resume an existing DAO`,
     )
     .action(async (presetName: string | undefined, raw: IndexOptions) => {
@@ -75,6 +83,7 @@ Examples:
           `Preset ${preset.name} is on chain ${preset.chainId} (${preset.chainName}), but the RPC serves chain ${chainId}; pass an RPC URL for ${preset.chainName}.`,
         )
       const tokenInfo = opts.token === undefined ? undefined : await probeToken(rpc, opts.token, chainId)
+      const governors = await detectGovernors(rpc, governorRequests(opts, preset), opts.token)
       const dbPath = resolveDbPath(ctx.globals().db)
       if (opts.token === undefined && !fs.existsSync(dbPath))
         throw new UsageError(`No database at ${dbPath} to resume from; pass --token ADDRESS to start indexing.`)
@@ -123,6 +132,16 @@ Examples:
         const warning = renderMismatchWarning(result)
         if (warning) ctx.warn(warning)
         if (result.interrupted) ctx.setExitCode(130)
+        else if (result.cursor !== null) {
+          spinner.text(`${result.dao.name}: indexing governors`)
+          const synced = await syncGovernors({ db, rpc, dao: result.dao, detected: governors, toBlock: result.cursor, concurrency: opts.concurrency })
+          spinner.stop()
+          if (synced) {
+            ctx.info(renderGovernorSummary(synced))
+            const governorWarning = renderGovernorWarning(synced)
+            if (governorWarning) ctx.warn(governorWarning)
+          }
+        }
       } catch (error) {
         spinner.stop()
         throw error
@@ -165,4 +184,26 @@ function existingToken(db: Db, name: string | undefined): string {
   const dao = findDao(db, name)
   if (!dao) throw new UsageError(`No DAO named "${name}" in the database yet; pass --token ADDRESS to create it.`)
   return dao.token
+}
+
+const collect =
+  <T>(parse: (value: string) => T) =>
+  (value: string, previous: T[]): T[] => [...previous, parse(value)]
+
+function parseGovernorKind(value: string): GovernorKind {
+  if ((GOVERNOR_KINDS as readonly string[]).includes(value)) return value as GovernorKind
+  throw new UsageError(`--governor-kind must be one of ${GOVERNOR_KINDS.join(', ')}; got "${value}".`)
+}
+
+/** --governor flags (with --governor-kind paired in order), then the preset's indexable governors. */
+function governorRequests(opts: IndexOptions, preset: Preset | undefined): GovernorRequest[] {
+  if (opts.governorKind.length > 0 && opts.governorKind.length !== opts.governor.length)
+    throw new UsageError(
+      `Give one --governor-kind per --governor, in the same order; got ${opts.governorKind.length} kind(s) for ${opts.governor.length} governor(s).`,
+    )
+  const fromFlags = opts.governor.map((address, i) => ({ address, ...(opts.governorKind[i] ? { kind: opts.governorKind[i] } : {}) }))
+  const fromPreset = (preset?.governors ?? [])
+    .filter((g) => INDEXABLE_GOVERNOR_KINDS.includes(g.kind))
+    .map((g) => ({ address: g.address.toLowerCase(), kind: g.kind as GovernorKind, ...(g.fromBlock !== undefined ? { fromBlock: g.fromBlock } : {}) }))
+  return [...fromFlags, ...fromPreset]
 }
