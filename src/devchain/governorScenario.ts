@@ -2,6 +2,7 @@ import { AbiCoder, concat, dataSlice, getAddress, id as keccakText, Interface, k
 import { loadArtifact } from './artifacts.js'
 import { DevchainError } from './devchainError.js'
 import { createDevRpc, type DevRpc, type DevRpcTarget } from './devRpc.js'
+import { Miner, type Tx } from './miner.js'
 import {
   DEFAULT_GOVERNOR_PARAMETERS,
   GOVERNOR_FIXTURE_SPECS,
@@ -72,7 +73,6 @@ const DEAD = '0x000000000000000000000000000000000000dead'
 const GAS = { deploy: 12_000_000, call: 1_000_000 }
 const AMOUNTS: bigint[] = [100n, 300n, 250n, 200n, 150n, 120n, 80n, 50n, 30n, 20n].map((x) => x * E)
 
-type Tx = { from: string; to?: string; data: string; gas: number; label: string }
 type Action = { targets: string[]; values: bigint[]; signatures: string[]; calldatas: string[] }
 type Proposal = ScenarioProposal & { action: Action; descriptionHash: string }
 
@@ -377,62 +377,3 @@ async function play(
   }
 }
 
-type Log = { topics: string[]; data: string }
-type Receipt = { transactionHash: string; status: string; contractAddress: string | null; logs: Log[] }
-
-/** Unsigned transactions with explicit nonces, one block per `mine()`, each block checked. */
-class Miner {
-  private readonly nonces = new Map<string, number>()
-  private pending: { hash: string; label: string }[] = []
-  private head = -1
-
-  constructor(private readonly rpc: DevRpc) {}
-
-  async loadNonces(addresses: readonly string[]): Promise<void> {
-    const counts = await this.rpc.batch<string>(addresses.map((a) => ({ method: 'eth_getTransactionCount', params: [a, 'pending'] })))
-    addresses.forEach((a, i) => this.nonces.set(a, Number(counts[i])))
-  }
-
-  async send(tx: Tx): Promise<string> {
-    const nonce = this.nonces.get(tx.from)
-    if (nonce === undefined) throw new DevchainError(`scenario: no nonce loaded for ${tx.from}`)
-    const request: Record<string, string> = { from: tx.from, data: tx.data, gas: toQuantity(tx.gas), nonce: toQuantity(nonce) }
-    if (tx.to) request.to = tx.to
-    const hash = await this.rpc.request<string>('eth_sendTransaction', [request])
-    this.nonces.set(tx.from, nonce + 1)
-    this.pending.push({ hash, label: tx.label })
-    return hash
-  }
-
-  async mine(): Promise<{ number: number; receipts: Receipt[] }> {
-    await this.rpc.request('evm_mine')
-    const [block, receipts] = await this.rpc.batch<unknown>([
-      { method: 'eth_getBlockByNumber', params: ['latest', false] },
-      { method: 'eth_getBlockReceipts', params: ['latest'] },
-    ])
-    const { number, transactions } = block as { number: string; transactions: string[] }
-    const sent = this.pending
-    this.pending = []
-    const got = transactions.map((h) => h.toLowerCase())
-    if (got.length !== sent.length || sent.some((s, i) => s.hash.toLowerCase() !== got[i]))
-      throw new DevchainError(`scenario: block ${Number(number)} does not hold the ${sent.length} transactions sent, in order.`, {
-        details: `sent ${sent.map((s) => s.label).join(', ')}\nmined ${got.join(', ')}\n(is interval mining on?)`,
-      })
-    const list = receipts as Receipt[]
-    list.forEach((r, i) => {
-      if (r.status !== '0x1')
-        throw new DevchainError(`scenario: transaction reverted in block ${Number(number)}: ${sent[i]?.label}.`, { details: `tx ${r.transactionHash}` })
-    })
-    this.head = Number(number)
-    return { number: this.head, receipts: list }
-  }
-
-  /** Mine empty blocks (one second apart) until the head is `block`. */
-  async mineUntil(block: number): Promise<void> {
-    if (this.pending.length > 0) throw new DevchainError('scenario: mineUntil with transactions pending')
-    const n = block - this.head
-    if (n <= 0) return
-    await this.rpc.request('anvil_mine', [toQuantity(n), toQuantity(1)])
-    this.head = block
-  }
-}

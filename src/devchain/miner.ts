@@ -10,7 +10,8 @@ import type { Prng } from './prng.js'
 
 export type Tx = { from: string; to?: string; data: string; gas: number; label: string }
 
-export type Receipt = { transactionHash: string; status: string; contractAddress: string | null }
+export type Log = { topics: string[]; data: string }
+export type Receipt = { transactionHash: string; status: string; contractAddress: string | null; logs: Log[] }
 export type MinedBlock = { number: number; txs: string[] }
 
 /**
@@ -77,6 +78,14 @@ export class Miner {
     const mined = { number: Number(number), txs: got }
     this.blocks.push(mined)
     return { number: mined.number, receipts: list }
+  }
+
+  /** Mine empty blocks (one second apart) until the head is `block`. */
+  async mineUntil(block: number): Promise<void> {
+    if (this.pending.length > 0) throw new DevchainError('scenario: mineUntil with transactions pending')
+    const head = Number(await this.rpc.request<string>('eth_blockNumber'))
+    if (block <= head) return
+    await this.rpc.request('anvil_mine', [toQuantity(block - head), toQuantity(1)])
   }
 
   lastBlock(): number {
