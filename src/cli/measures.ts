@@ -14,6 +14,7 @@ import { sumWeights } from '../analysis/weights.js'
 import type { Ratio } from '../analysis/ratio.js'
 import type { NakamotoReport } from '../report/nakamoto.js'
 import type { ConcentrationReport } from '../report/concentration.js'
+import type { ProposalRef } from '../store/proposalVotes.js'
 
 export function measureNakamoto(db: Db, dao: Dao, query: ResolveWeightsParameters & { threshold: Ratio }, labels: LoadedLabels): NakamotoReport {
   const measured = resolveWeights(db, dao, query)
@@ -29,4 +30,14 @@ export function measureConcentration(db: Db, dao: Dao, query: ResolveWeightsPara
   const measured = resolveWeights(db, dao, query)
   const counted = applyLabels({ weights: measured.weights, labels: labels.map })
   return { dao: dao.name, measured, result: concentration({ weights: counted.weights }), labels: { file: labels.file, applied: counted } }
+}
+
+/**
+ * A proposal that was canceled, or whose vote has not ended, has no outcome to flip: its
+ * tally must not be read as passed or defeated (DESIGN §8: `decisive` is null for them).
+ */
+export function unsettledOutcome(ref: Pick<ProposalRef, 'state'>): 'canceled' | 'pending' | null {
+  if (ref.state === 'canceled') return 'canceled'
+  if (ref.state === 'pending' || ref.state === 'active') return 'pending'
+  return null
 }

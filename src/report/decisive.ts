@@ -22,6 +22,8 @@ export type DecisiveRow = {
   result: DecisiveResult
   /** A counting rule is known (from --rule or the source): decisive was computed. */
   assessed: boolean
+  /** The source says the proposal was canceled or is still open: no outcome to flip. */
+  unsettled: 'canceled' | 'pending' | null
   ruleFrom: RuleFrom
   quorumFrom: QuorumFrom
   /** Nakamoto coefficient of the votes cast after labels (merged entities, excluded addresses left out). */
@@ -39,23 +41,26 @@ export type DecisiveReport = {
 
 const ASSUMPTION = 'counting rule and quorum unknown: outcome taken as for > against with quorum 0; decisive voters not computed'
 
+/** Decided proposals only: canceled and still-open ones report their state and no decisive set. */
+const decided = (p: DecisiveRow) => p.assessed && p.unsettled === null
+
 function proposalJson(p: DecisiveRow) {
   const r = p.result
   return {
     source: p.ref.source,
     id: p.ref.id,
     title: p.ref.title,
-    outcome: r.outcome,
+    outcome: p.unsettled ?? r.outcome,
     for: r.tally.for,
     against: r.tally.against,
     abstain: r.tally.abstain,
     quorum: r.quorum,
     voters: r.voters,
     nakamoto: p.nakamoto,
-    decisive: p.assessed ? r.decisive : null,
-    decisiveVoters: p.assessed ? r.decisiveVoters : [],
-    whaleDecided: p.assessed ? r.whaleDecided : false,
-    exact: p.assessed ? r.exact : false,
+    decisive: decided(p) ? r.decisive : null,
+    decisiveVoters: decided(p) ? r.decisiveVoters : [],
+    whaleDecided: decided(p) ? r.whaleDecided : false,
+    exact: decided(p) ? r.exact : false,
     assessed: p.assessed,
     rule: p.assessed ? r.rule.id : null,
     countingMode: p.assessed ? r.rule.countingMode : null,
@@ -164,7 +169,7 @@ function tableView(r: DecisiveReport): Tabular {
       voters: p.voters,
       nakamoto: p.nakamoto,
       decisive: p.decisive === null ? null : `${p.decisive}${p.exact ? '' : ' (≤)'}`,
-      whale: p.assessed ? (p.whaleDecided ? 'yes' : 'no') : null,
+      whale: p.assessed && p.outcome !== 'canceled' && p.outcome !== 'pending' ? (p.whaleDecided ? 'yes' : 'no') : null,
       decisiveVoters: shortList(p.decisiveVoters),
     })),
     notes,

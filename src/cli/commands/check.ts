@@ -20,7 +20,7 @@ import { getBlock } from '../../store/blocks.js'
 import { listProposals, proposalVotes, type ProposalRef, type VoteSource } from '../../store/proposalVotes.js'
 import { parseFormat, type Format } from '../../report/format.js'
 import { isBreached, renderCheck, type CheckReport, type WhaleCheckInput } from '../../report/check.js'
-import { measureNakamoto } from '../measures.js'
+import { unsettledOutcome, measureNakamoto } from '../measures.js'
 import { UsageError } from '../../errors.js'
 
 type CheckBasis = 'voting-power' | 'balance'
@@ -169,7 +169,7 @@ function proposalTime(db: Db, dao: Dao, ref: ProposalRef): number | undefined {
 /** `decisive` on one proposal with its source's rule and quorum (or --rule/--quorum); an entity's addresses vote as one. */
 function assessProposal(db: Db, dao: Dao, ref: ProposalRef, opts: CheckOptions, labels: LoadedLabels, whales: number): DecisiveResult | undefined {
   const rule = opts.rule ?? (ref.countingMode !== null ? ruleFor(ref.countingMode) : undefined)
-  if (rule === undefined) return undefined
+  if (rule === undefined || unsettledOutcome(ref) !== null) return undefined
   const quorum = opts.quorum !== undefined ? ceilScaled(opts.quorum, ref.scale) : (ref.quorum ?? 0n)
   const votes = proposalVotes(db, dao, ref).map((v) => {
     const label = labels.map.get(v.voter)

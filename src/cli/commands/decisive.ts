@@ -16,6 +16,7 @@ import { listProposals, proposalVotes, type ProposalRef, type StoredVote } from 
 import type { VoteSource } from '../../store/voteSources.js'
 import { parseFormat, type Format } from '../../report/format.js'
 import { renderDecisive, type DecisiveRow } from '../../report/decisive.js'
+import { unsettledOutcome } from '../measures.js'
 import { UsageError } from '../../errors.js'
 
 type DecisiveOptions = {
@@ -59,7 +60,7 @@ Examples:
         const dao = getDao(db, name.toLowerCase())
         const refs = listProposals(db, dao, { proposal: opts.proposal, source: opts.source })
         const rows = refs.map((ref) => assess(ref, proposalVotes(db, dao, ref), opts, labels))
-        const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed).map((r) => r.result), whales: opts.whales })
+        const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed && r.unsettled === null).map((r) => r.result), whales: opts.whales })
         ctx.out(renderDecisive({ dao: dao.name, whales: opts.whales, summary, proposals: rows, labelsFile: labels.file }, opts.format))
       } finally {
         db.close()
@@ -86,6 +87,7 @@ function assess(ref: ProposalRef, stored: StoredVote[], opts: DecisiveOptions, l
     ref,
     result,
     assessed: rule !== undefined,
+    unsettled: unsettledOutcome(ref),
     ruleFrom: opts.rule ? 'flag' : rule ? 'source' : null,
     quorumFrom: rule === undefined ? 'default-zero' : opts.quorum !== undefined ? 'flag' : ref.quorum !== null ? 'source' : 'default-zero',
     nakamoto: nakamoto({ weights: applied.weights }).k,
