@@ -14,7 +14,14 @@ import { sumWeights } from '../analysis/weights.js'
 import type { Ratio } from '../analysis/ratio.js'
 import type { NakamotoReport } from '../report/nakamoto.js'
 import type { ConcentrationReport } from '../report/concentration.js'
-import type { ProposalRef } from '../store/proposalVotes.js'
+import { listProposals, proposalVotes, type ProposalRef, type StoredVote } from '../store/proposalVotes.js'
+import type { VoteSource } from '../store/voteSources.js'
+import { ceilScaled, type DecimalAmount } from '../config/decimalAmount.js'
+import { decisive, summarizeDecisive } from '../analysis/decisive.js'
+import { entityAddress } from '../analysis/labels.js'
+import { mergeVotes, voteWeight } from '../analysis/vote.js'
+import { ruleFor, rules, type CountingRule } from '../analysis/rules/index.js'
+import type { DecisiveReport, DecisiveRow } from '../report/decisive.js'
 
 export function measureNakamoto(db: Db, dao: Dao, query: ResolveWeightsParameters & { threshold: Ratio }, labels: LoadedLabels): NakamotoReport {
   const measured = resolveWeights(db, dao, query)
@@ -40,4 +47,48 @@ export function unsettledOutcome(ref: Pick<ProposalRef, 'state'>): 'canceled' | 
   if (ref.state === 'canceled') return 'canceled'
   if (ref.state === 'pending' || ref.state === 'active') return 'pending'
   return null
+}
+
+export type DecisiveQuery = {
+  proposal?: string
+  source?: VoteSource
+  /** --rule / --quorum override what the source says (imported votes carry neither). */
+  rule?: CountingRule
+  quorum?: DecimalAmount
+  whales: number
+}
+
+/** Every stored proposal (or one), assessed under its counting rule, and the whale-decided summary. */
+export function measureDecisive(db: Db, dao: Dao, query: DecisiveQuery, labels: LoadedLabels): DecisiveReport {
+  const refs = listProposals(db, dao, { proposal: query.proposal, source: query.source })
+  const rows = refs.map((ref) => assess(ref, proposalVotes(db, dao, ref), query, labels))
+  const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed && r.unsettled === null).map((r) => r.result), whales: query.whales })
+  return { dao: dao.name, whales: query.whales, summary, proposals: rows, labelsFile: labels.file }
+}
+
+/** One proposal: rule and quorum from the flags or the source, labels applied, then `decisive`. */
+function assess(ref: ProposalRef, stored: StoredVote[], opts: DecisiveQuery, labels: LoadedLabels): DecisiveRow {
+  const rule = opts.rule ?? (ref.countingMode !== null ? ruleFor(ref.countingMode) : undefined)
+  const quorum = opts.quorum !== undefined ? ceilScaled(opts.quorum, ref.scale) : (ref.quorum ?? 0n)
+  // An entity's addresses are one voter: removing it removes all of them.
+  const votes = stored.map((v) => {
+    const label = labels.map.get(v.voter)
+    return label?.entity !== undefined && !label.exclude ? { ...v, voter: entityAddress(label.entity) } : v
+  })
+  // Unassessed proposals are counted with quorum 0 (any rule then reads for > against); decisive is not reported.
+  const result = decisive({ votes, quorum: rule ? quorum : 0n, rule: rule ?? rules.bravo, whales: opts.whales })
+  const applied = applyLabels({
+    weights: mergeVotes(stored).map((v) => ({ address: v.voter, weight: voteWeight(v) })),
+    labels: labels.map,
+  })
+  return {
+    ref,
+    result,
+    assessed: rule !== undefined,
+    unsettled: unsettledOutcome(ref),
+    ruleFrom: opts.rule ? 'flag' : rule ? 'source' : null,
+    quorumFrom: rule === undefined ? 'default-zero' : opts.quorum !== undefined ? 'flag' : ref.quorum !== null ? 'source' : 'default-zero',
+    nakamoto: nakamoto({ weights: applied.weights }).k,
+    labels: applied,
+  }
 }

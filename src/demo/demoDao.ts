@@ -15,6 +15,7 @@ import { deriveAddress, withManualMining, type Miner, type Tx } from '../devchai
 import { createPrng, type Prng } from '../devchain/prng.js'
 import { DevchainError } from '../devchain/devchainError.js'
 import type { LabelRow } from '../analysis/labels.js'
+import { playDemoGovernance } from './demoGovernance.js'
 
 export type DemoDao = {
   token: string
@@ -24,6 +25,9 @@ export type DemoDao = {
   transactions: number
   /** Who is who: shown in the report, the treasury excluded from denominators. */
   labels: LabelRow[]
+  /** The OpenZeppelin Governor over the token, and how many proposals it holds. */
+  governor: string
+  proposals: number
 }
 
 const TOKEN = 10n ** 18n
@@ -95,6 +99,7 @@ export async function playDemoDao(url: string): Promise<DemoDao> {
     // Delegation: the big holders vote themselves or through a delegate; the tail mostly
     // follows popular community delegates, and about a third never delegates.
     const popular = (p: Prng) => delegates[Math.min(COMMUNITY_DELEGATES - 1, Math.floor(COMMUNITY_DELEGATES * p.next() ** 2.2))]!
+    const selfDelegated: string[] = []
     await send(
       [
         call(role.founder, 'delegate', [role.founder], 'founder self-delegates'),
@@ -105,6 +110,7 @@ export async function playDemoDao(url: string): Promise<DemoDao> {
         ...small.flatMap((h, i) => {
           const r = prng.next()
           if (r < 0.34) return []
+          if (r < 0.44) selfDelegated.push(h)
           return [call(h, 'delegate', [r < 0.44 ? h : popular(prng)], `holder ${i} delegates`)]
         }),
       ],
@@ -136,7 +142,17 @@ export async function playDemoDao(url: string): Promise<DemoDao> {
       ...ROLES.map((r, i) => ({ address: role[r.key], label: r.label, exclude: 'exclude' in r && r.exclude, line: i + 1 })),
       ...delegates.map((d, i) => ({ address: d, label: `Community delegate ${i + 1}`, line: ROLES.length + i + 1 })),
     ]
-    return { token, deployBlock, lastBlock: miner.lastBlock(), holders: ROLES.length + SMALL_HOLDERS, transactions, labels }
+    // Governance: the delegates with voting power, and the self-delegated small holders, vote.
+    const { governor, proposals } = await playDemoGovernance({
+      miner,
+      prng,
+      token,
+      owner,
+      whales: [delegates[0]!, role.founder, delegates[1]!, role.whale1, delegates[2]!, ...delegates.slice(3)],
+      smallVoters: selfDelegated.slice(0, 30),
+    })
+    const head = Number(await rpc.request<string>('eth_blockNumber'))
+    return { token, deployBlock, lastBlock: head, holders: ROLES.length + SMALL_HOLDERS, transactions, labels, governor, proposals }
   })
 }
 

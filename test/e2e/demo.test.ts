@@ -20,8 +20,8 @@ test('demo runs offline, prints the report on stdout and leaves an explorable da
   const db = path.join(tmpDir('govaudit-demo-'), 'demo.db')
   const run = await cli(['demo', '--db', db, '--format', 'json'])
   expect(run.code, run.stderr).toBe(0)
-  expect(run.stderr).toMatch(/indexed \d+ events/)
-  const [vp, balance, conc] = json<any[]>(run)
+  expect(run.stderr).toMatch(/indexed \d+ token events/)
+  const [vp, balance, conc, decided] = json<any[]>(run)
 
   const sqlite = new Database(db, { readonly: true })
   const words = (table: string, col: string) =>
@@ -48,6 +48,13 @@ test('demo runs offline, prints the report on stdout and leaves an explorable da
 
   expect(conc.population).toBe(votes.length)
   expect(conc.gini).toBeGreaterThan(0.5) // a whale-heavy DAO by construction
+
+  // Governance: a dozen proposals, some carried or sunk by a single whale, one without quorum.
+  expect(decided.proposals.length).toBe(12)
+  expect(decided.proposals.filter((p: any) => p.outcome === 'quorum-failed').length).toBeGreaterThanOrEqual(1)
+  expect(decided.proposals.some((p: any) => p.whaleDecided)).toBe(true)
+  expect(decided.proposals.some((p: any) => p.decisive !== null && !p.whaleDecided)).toBe(true)
+  expect(run.stderr).toMatch(/governor events/)
 
   // The database it leaves answers the other commands.
   const again = await cli(['nakamoto', 'demo', '--db', db, '--format', 'json'])

@@ -3,20 +3,15 @@ import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
 import { parseNonNegativeInt } from '../../config/options.js'
 import { parseProposalId, parseQuorum, parseRule, parseVoteSource } from '../../config/analysisOptions.js'
-import { ceilScaled, type DecimalAmount } from '../../config/decimalAmount.js'
-import { loadLabels, type LoadedLabels } from '../../config/labelsFile.js'
-import { decisive, summarizeDecisive } from '../../analysis/decisive.js'
-import { applyLabels, entityAddress } from '../../analysis/labels.js'
-import { nakamoto } from '../../analysis/nakamoto.js'
-import { mergeVotes, voteWeight } from '../../analysis/vote.js'
-import { ruleFor, rules, type CountingRule } from '../../analysis/rules/index.js'
+import type { DecimalAmount } from '../../config/decimalAmount.js'
+import { loadLabels } from '../../config/labelsFile.js'
+import type { CountingRule } from '../../analysis/rules/index.js'
 import { openDb, resolveDbPath } from '../../store/db.js'
 import { getDao } from '../../store/daos.js'
-import { listProposals, proposalVotes, type ProposalRef, type StoredVote } from '../../store/proposalVotes.js'
 import type { VoteSource } from '../../store/voteSources.js'
 import { parseFormat, type Format } from '../../report/format.js'
-import { renderDecisive, type DecisiveRow } from '../../report/decisive.js'
-import { unsettledOutcome } from '../measures.js'
+import { renderDecisive } from '../../report/decisive.js'
+import { measureDecisive } from '../measures.js'
 import { UsageError } from '../../errors.js'
 
 type DecisiveOptions = {
@@ -58,39 +53,9 @@ Examples:
       const db = openDb({ path: resolveDbPath(ctx.globals().db), create: false })
       try {
         const dao = getDao(db, name.toLowerCase())
-        const refs = listProposals(db, dao, { proposal: opts.proposal, source: opts.source })
-        const rows = refs.map((ref) => assess(ref, proposalVotes(db, dao, ref), opts, labels))
-        const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed && r.unsettled === null).map((r) => r.result), whales: opts.whales })
-        ctx.out(renderDecisive({ dao: dao.name, whales: opts.whales, summary, proposals: rows, labelsFile: labels.file }, opts.format))
+        ctx.out(renderDecisive(measureDecisive(db, dao, opts, labels), opts.format))
       } finally {
         db.close()
       }
     })
-}
-
-/** One proposal: rule and quorum from the flags or the source, labels applied, then `decisive`. */
-function assess(ref: ProposalRef, stored: StoredVote[], opts: DecisiveOptions, labels: LoadedLabels): DecisiveRow {
-  const rule = opts.rule ?? (ref.countingMode !== null ? ruleFor(ref.countingMode) : undefined)
-  const quorum = opts.quorum !== undefined ? ceilScaled(opts.quorum, ref.scale) : (ref.quorum ?? 0n)
-  // An entity's addresses are one voter: removing it removes all of them.
-  const votes = stored.map((v) => {
-    const label = labels.map.get(v.voter)
-    return label?.entity !== undefined && !label.exclude ? { ...v, voter: entityAddress(label.entity) } : v
-  })
-  // Unassessed proposals are counted with quorum 0 (any rule then reads for > against); decisive is not reported.
-  const result = decisive({ votes, quorum: rule ? quorum : 0n, rule: rule ?? rules.bravo, whales: opts.whales })
-  const applied = applyLabels({
-    weights: mergeVotes(stored).map((v) => ({ address: v.voter, weight: voteWeight(v) })),
-    labels: labels.map,
-  })
-  return {
-    ref,
-    result,
-    assessed: rule !== undefined,
-    unsettled: unsettledOutcome(ref),
-    ruleFrom: opts.rule ? 'flag' : rule ? 'source' : null,
-    quorumFrom: rule === undefined ? 'default-zero' : opts.quorum !== undefined ? 'flag' : ref.quorum !== null ? 'source' : 'default-zero',
-    nakamoto: nakamoto({ weights: applied.weights }).k,
-    labels: applied,
-  }
 }

@@ -11,7 +11,9 @@ import { HALF } from '../../analysis/ratio.js'
 import { openDb } from '../../store/db.js'
 import { createRpcClient } from '../../sources/evm/rpc.js'
 import { indexDao } from '../../sync/indexDao.js'
-import { measureConcentration, measureNakamoto } from '../measures.js'
+import { measureConcentration, measureDecisive, measureNakamoto } from '../measures.js'
+import { renderDecisive } from '../../report/decisive.js'
+import { detectGovernors, syncGovernors } from '../../sync/syncGovernors.js'
 import { renderNakamoto } from '../../report/nakamoto.js'
 import { renderConcentration } from '../../report/concentration.js'
 import { parseFormat, type Format } from '../../report/format.js'
@@ -51,11 +53,16 @@ The database is kept so you can explore it with the other commands afterwards.`,
             confirmations: 0,
             concurrency: 4,
           })
+          const rpcForGovernor = createRpcClient({ url: anvil.url })
+          const detected = await detectGovernors(rpcForGovernor, [{ address: story.governor, kind: 'oz' }], story.token)
+          const synced = await syncGovernors({ db, rpc: rpcForGovernor, dao: indexed.dao, detected, toBlock: story.lastBlock, concurrency: 4 })
           spinner.stop()
           ctx.info(
             [
-              `Demo DAO on a local anvil chain (id ${indexed.dao.chainId}), token ${story.token} (OpenZeppelin ERC20Votes).`,
-              `Played ${story.transactions} transactions for ${story.holders} holders in blocks ${story.deployBlock}..${story.lastBlock}; indexed ${indexed.events} events.`,
+              `Demo DAO on a local anvil chain (id ${indexed.dao.chainId}), token ${story.token} (OpenZeppelin ERC20Votes),`,
+              `governor ${story.governor} (OpenZeppelin Governor, quorum 4% of supply).`,
+              `Played ${story.transactions} token transactions for ${story.holders} holders and ${story.proposals} proposals; indexed ${indexed.events} token events` +
+                ` and ${synced?.events ?? 0} governor events in blocks ${story.deployBlock}..${story.lastBlock}.`,
               '',
             ].join('\n'),
           )
@@ -65,14 +72,15 @@ The database is kept so you can explore it with the other commands afterwards.`,
             renderNakamoto(measureNakamoto(db, dao, { basis: 'voting-power', threshold: HALF }, labels), opts.format),
             renderNakamoto(measureNakamoto(db, dao, { basis: 'balance', threshold: HALF }, labels), opts.format),
             renderConcentration(measureConcentration(db, dao, { basis: 'voting-power' }, labels), opts.format),
+            renderDecisive(measureDecisive(db, dao, { source: 'governor', whales: 1 }, labels), opts.format),
           ]
           ctx.out(opts.format === 'json' ? `[${sections.join(',\n')}]` : sections.join('\n\n'))
           ctx.info(
             [
               '',
-              'Coming next: Governor proposals and votes, whale-decisive votes and Banzhaf power on this DAO.',
               `The database is kept at ${dbPath}; explore it, e.g.:`,
               `  govaudit nakamoto demo --db ${dbPath} --basis balance --format json`,
+              `  govaudit proposals demo --db ${dbPath}`,
             ].join('\n'),
           )
         } finally {
