@@ -1,6 +1,7 @@
 /** Human text for `govaudit index`: the progress line and the closing summary. */
 import type { IndexDaoResult, IndexProgress } from '../sync/indexDao.js'
 import type { SyncGovernorsResult } from '../sync/syncGovernors.js'
+import type { IndexSnapshotSpaceResult } from '../sources/snapshot/indexSnapshotSpace.js'
 
 const int = (n: number) => n.toLocaleString('en-US')
 
@@ -67,4 +68,14 @@ export function renderGovernorWarning(g: SyncGovernorsResult): string | undefine
     ...(lines.length ? [`${g.finalized.disagreements.length} proposal(s) where the counting rule and the governor's own views disagree:`, ...lines] : []),
     ...(vp ? [`${vp} vote(s) whose weight differs from the voter's indexed voting power at the snapshot; \`govaudit votes\` lists them.`] : []),
   ].join('\n')
+}
+
+/** Snapshot numbers are floats computed off-chain by the space's strategies: said so. */
+export function renderSnapshotSummary(s: IndexSnapshotSpaceResult): string {
+  const lines = [
+    `  Snapshot ${s.space} (${s.hub}): ${int(s.newProposals)} new and ${int(s.refreshedProposals)} re-read proposal(s), ${int(s.votes)} votes (off-chain vp: floats from the space's strategies).`,
+  ]
+  for (const m of s.countMismatches.slice(0, 5))
+    lines.push(`  warning: proposal ${m.proposal}: the hub counts ${m.hubCount} votes, ${m.fetched} were returned`)
+  return lines.join('\n')
 }

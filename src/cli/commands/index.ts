@@ -9,10 +9,11 @@ import { createRpcClient } from '../../sources/evm/rpc.js'
 import { getChainId } from '../../sources/evm/blocks.js'
 import { probeToken } from '../../sources/token/probe.js'
 import { detectGovernors, syncGovernors, type GovernorRequest } from '../../sync/syncGovernors.js'
+import { indexSnapshotSpace } from '../../sources/snapshot/indexSnapshotSpace.js'
 import { GOVERNOR_KINDS, type GovernorKind } from '../../sources/governor/topics.js'
 import { INDEXABLE_GOVERNOR_KINDS } from '../../config/presets/types.js'
 import { indexDao, type Confirmations, type IndexProgress } from '../../sync/indexDao.js'
-import { renderGovernorSummary, renderGovernorWarning, renderIndexSummary, renderMismatchWarning, renderProgress } from '../../report/indexSummary.js'
+import { renderSnapshotSummary, renderGovernorSummary, renderGovernorWarning, renderIndexSummary, renderMismatchWarning, renderProgress } from '../../report/indexSummary.js'
 import { UsageError } from '../../errors.js'
 import { findPreset, PRESETS, type Preset } from '../../config/presets/index.js'
 import { GOVERNORS_NOT_INDEXED } from '../../report/presets.js'
@@ -29,6 +30,8 @@ type IndexOptions = {
   rpcTimeout: number
   governor: string[]
   governorKind: GovernorKind[]
+  snapshot?: string
+  hub?: string
 }
 
 export function registerIndex(program: Command, ctx: CliContext): void {
@@ -51,6 +54,8 @@ With a preset (\`govaudit presets\` lists them) nothing but --rpc is needed: the
     .option('--batch-size <events>', 'events per database commit (smaller: more frequent progress commits)', parsePositiveInt('--batch-size'), 50_000)
     .option('--rpc-timeout <seconds>', 'per-request RPC timeout before a retry', parsePositiveInt('--rpc-timeout', 600), 30)
     .option('--governor <address>', 'a Governor of this token to index too (repeatable: Alpha, then Bravo, then OZ...)', collect(parseAddress('--governor')), [])
+    .option('--snapshot <space>', 'also index this Snapshot space (e.g. uniswapgovernance.eth) from the hub; $SNAPSHOT_API_KEY is sent, never printed')
+    .option('--hub <url>', 'Snapshot hub GraphQL URL (default: https://hub.snapshot.org/graphql)')
     .option('--governor-kind <kind>', 'oz | bravo | alpha, one per --governor in order; checked against the chain', collect(parseGovernorKind), [])
     .addHelpText(
       'after',
@@ -61,6 +66,7 @@ Examples:
   $ govaudit index --rpc https://eth.example/v2/KEY --token 0xc00e94Cb662C3520282E6f5717214004A7f26888 --name compound
   $ govaudit index --rpc http://127.0.0.1:8545 --token 0x5FbDB2315678afecb367f032d93F642f64180aa3 --confirmations 0
   $ govaudit index --rpc URL --token 0xc00e...6888 --governor 0xc0dA01a04C3f3E0be433606045bB7017A7323E38 --governor 0xc0Da02939E1441F497fd74F78cE7Decb17B66529
+  $ govaudit index uniswap --rpc URL --snapshot uniswapgovernance.eth
   $ GOVAUDIT_RPC_URL=... govaudit index --name compound          # resume an existing DAO`,
     )
     .action(async (presetName: string | undefined, raw: IndexOptions) => {
@@ -140,6 +146,20 @@ Examples:
             ctx.info(renderGovernorSummary(synced))
             const governorWarning = renderGovernorWarning(synced)
             if (governorWarning) ctx.warn(governorWarning)
+          }
+          if (opts.snapshot !== undefined) {
+            const space = opts.snapshot
+            spinner.text(`Snapshot ${space}: reading proposals`)
+            const snap = await indexSnapshotSpace({
+              db,
+              dao: result.dao,
+              space,
+              ...(opts.hub ? { hub: opts.hub } : {}),
+              ...(ctx.env.SNAPSHOT_API_KEY ? { apiKey: ctx.env.SNAPSHOT_API_KEY } : {}),
+              onProgress: (e) => spinner.text(`Snapshot ${space}: proposal ${e.done}/${e.of} (${e.votes} votes)`),
+            })
+            spinner.stop()
+            ctx.info(renderSnapshotSummary(snap))
           }
         }
       } catch (error) {

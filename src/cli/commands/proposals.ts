@@ -11,8 +11,17 @@ import { listGovernorProposals } from '../../store/governorQueries.js'
 import { parseFormat, type Format } from '../../report/format.js'
 import { renderProposals } from '../../report/proposals.js'
 import { UsageError } from '../../errors.js'
+import { readSnapshotProposals, readSnapshotVotes } from '../../store/snapshotStore.js'
+import { checkSnapshotProposal } from '../../analysis/snapshotScoring.js'
+import { renderSnapshotProposals } from '../../report/snapshotProposals.js'
 
-type ProposalsOptions = { state?: GovernorStateName; governor?: string; format: Format }
+type ProposalSource = 'governor' | 'snapshot'
+type ProposalsOptions = { state?: GovernorStateName; governor?: string; source: ProposalSource; format: Format }
+
+const parseProposalSource = (value: string): ProposalSource => {
+  if (value === 'governor' || value === 'snapshot') return value
+  throw new UsageError(`--source must be governor or snapshot; got "${value}".`)
+}
 
 export function registerProposals(program: Command, ctx: CliContext): void {
   program
@@ -23,6 +32,7 @@ export function registerProposals(program: Command, ctx: CliContext): void {
     )
     .option('--state <state>', 'only proposals in this state: pending | active | canceled | defeated | succeeded | queued | expired | executed', parseGovernorState)
     .option('--governor <address>', 'only this governor of the DAO', parseAddress('--governor'))
+    .option('--source <source>', 'governor | snapshot (Snapshot proposals, their hub scores rechecked from the stored votes)', parseProposalSource, 'governor')
     .option('--format <format>', 'table | json | csv | markdown', parseFormat, 'table')
     .addHelpText(
       'after',
@@ -30,12 +40,25 @@ export function registerProposals(program: Command, ctx: CliContext): void {
 Examples:
   $ govaudit proposals compound
   $ govaudit proposals compound --state defeated --format csv
-  $ govaudit proposals compound --governor 0xc0Da02939E1441F497fd74F78cE7Decb17B66529 --format json`,
+  $ govaudit proposals compound --governor 0xc0Da02939E1441F497fd74F78cE7Decb17B66529 --format json
+  $ govaudit proposals uniswap --source snapshot`,
     )
     .action((name: string, opts: ProposalsOptions) => {
       const db = openDb({ path: resolveDbPath(ctx.globals().db), create: false })
       try {
         const dao = getDao(db, name.toLowerCase())
+        if (opts.source === 'snapshot') {
+          if (opts.governor !== undefined || opts.state !== undefined)
+            throw new UsageError('--governor and --state apply to governor proposals, not to --source snapshot.')
+          const proposals = readSnapshotProposals(db, dao.id).map((proposal) => {
+            const votes = readSnapshotVotes(db, dao.id, proposal.id)
+            return { proposal, storedVotes: votes.length, check: checkSnapshotProposal({ proposal, votes }) }
+          })
+          if (proposals.length === 0)
+            throw new UsageError(`DAO "${dao.name}" has no stored Snapshot proposals; index its space with \`govaudit index ... --snapshot SPACE\`.`)
+          ctx.out(renderSnapshotProposals({ dao: dao.name, proposals }, opts.format))
+          return
+        }
         const governors = listGovernors(db, dao)
         if (governors.length === 0)
           throw new UsageError(`DAO "${dao.name}" has no indexed governor; index one with \`govaudit index ... --governor ADDR --name ${dao.name}\`.`)
