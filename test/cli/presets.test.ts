@@ -197,11 +197,18 @@ describe('index <preset> on chain 1', () => {
     const dir = tmpDir()
     const db = path.join(dir, 'p.db')
     // The preset's first block (UNI's deployment, 10861674) is beyond this chain's head.
-    const early = await cli(['index', 'uniswap', '--rpc', anvil.url, '--confirmations', '0', '--db', db])
+    // The preset's governors are indexed too, and are checked against the chain first:
+    // they do not exist on this chain, so nothing is created.
+    const noGovernor = await cli(['index', 'uniswap', '--rpc', anvil.url, '--confirmations', '0', '--from-block', '0', '--db', db])
+    expect(noGovernor.code).toBe(2)
+    expect(noGovernor.stderr).toMatch(/has no contract code; check the --governor address/)
+    expect(fs.existsSync(db)).toBe(false)
+
+    const early = await cli(['index', 'uniswap', '--no-governors', '--rpc', anvil.url, '--confirmations', '0', '--db', db])
     expect(early.code, early.stderr).toBe(2)
     expect(early.stderr).toContain('10861674')
 
-    const run = await cli(['index', 'uniswap', '--rpc', anvil.url, '--confirmations', '0', '--from-block', '0', '--db', db])
+    const run = await cli(['index', 'uniswap', '--no-governors', '--rpc', anvil.url, '--confirmations', '0', '--from-block', '0', '--db', db])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toBe('')
     expect(run.stderr).toContain(`Preset uniswap: UNI ${uni} on Ethereum from block 0; governors: the OpenZeppelin, Bravo and Alpha ones are indexed with the token, other families are listed only`)
@@ -224,7 +231,7 @@ describe('index <preset> on chain 1', () => {
     expect(json(noVotes!).checks[0]).toMatchObject({ status: 'not-assessed', reason: 'no-proposals' })
 
     // Resuming keeps the DAO's own start block (0), not the preset's.
-    const again = await cli(['index', 'uniswap', '--rpc', anvil.url, '--confirmations', '0', '--db', db])
+    const again = await cli(['index', 'uniswap', '--no-governors', '--rpc', anvil.url, '--confirmations', '0', '--db', db])
     expect(again.code, again.stderr).toBe(0)
   })
 })

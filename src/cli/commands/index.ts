@@ -32,6 +32,8 @@ type IndexOptions = {
   governorKind: GovernorKind[]
   snapshot?: string
   hub?: string
+  /** --no-governors: false skips the preset's governors. */
+  governors: boolean
 }
 
 export function registerIndex(program: Command, ctx: CliContext): void {
@@ -54,6 +56,7 @@ With a preset (\`govaudit presets\` lists them) nothing but --rpc is needed: the
     .option('--batch-size <events>', 'events per database commit (smaller: more frequent progress commits)', parsePositiveInt('--batch-size'), 50_000)
     .option('--rpc-timeout <seconds>', 'per-request RPC timeout before a retry', parsePositiveInt('--rpc-timeout', 600), 30)
     .option('--governor <address>', 'a Governor of this token to index too (repeatable: Alpha, then Bravo, then OZ...)', collect(parseAddress('--governor')), [])
+    .option('--no-governors', "index the preset's token only, not its governors")
     .option('--snapshot <space>', 'also index this Snapshot space (e.g. uniswapgovernance.eth) from the hub; $SNAPSHOT_API_KEY is sent, never printed')
     .option('--hub <url>', 'Snapshot hub GraphQL URL (default: https://hub.snapshot.org/graphql)')
     .option('--governor-kind <kind>', 'oz | bravo | alpha, one per --governor in order; checked against the chain', collect(parseGovernorKind), [])
@@ -222,7 +225,7 @@ function governorRequests(opts: IndexOptions, preset: Preset | undefined): Gover
       `Give one --governor-kind per --governor, in the same order; got ${opts.governorKind.length} kind(s) for ${opts.governor.length} governor(s).`,
     )
   const fromFlags = opts.governor.map((address, i) => ({ address, ...(opts.governorKind[i] ? { kind: opts.governorKind[i] } : {}) }))
-  const fromPreset = (preset?.governors ?? [])
+  const fromPreset = (opts.governors ? (preset?.governors ?? []) : [])
     .filter((g) => INDEXABLE_GOVERNOR_KINDS.includes(g.kind))
     .map((g) => ({ address: g.address.toLowerCase(), kind: g.kind as GovernorKind, ...(g.fromBlock !== undefined ? { fromBlock: g.fromBlock } : {}) }))
   return [...fromFlags, ...fromPreset]
