@@ -1,5 +1,6 @@
 import { reduceRatio, share, type Ratio } from './ratio.js'
-import { assertWeights, byWeightDesc, positiveWeights, sumWeights, type Weighted } from './weights.js'
+import { settleRuns, weightOrder, type WeightOrderResult } from './weightOrder.js'
+import type { Weighted } from './weights.js'
 
 export { lorenz, type LorenzParameters, type LorenzPoint, type LorenzResult } from './lorenz.js'
 
@@ -42,29 +43,37 @@ export type ConcentrationResult = {
  * addresses are not counted), HHI 10000, entropy 0, every top share 1.
  */
 export function concentration({ weights }: ConcentrationParameters): ConcentrationResult {
-  assertWeights(weights)
-  const ranked = positiveWeights(weights).sort(byWeightDesc)
-  const n = ranked.length
-  const total = sumWeights(ranked)
-  const topSum = (count: number) => sumWeights(ranked.slice(0, count))
-  const topWeight: TopWeights = { top1: topSum(1), top5: topSum(5), top10: topSum(10), top100: topSum(100) }
+  const ranking = weightOrder(weights) // checks weights >= 0 first
+  const { order, keys, population: n } = ranking
   if (n === 0) {
     const zero: Ratio = { num: 0n, den: 1n }
     return {
-      population: 0, total, giniExact: zero, gini: 0, hhiExact: zero, hhi: 0, entropy: 0,
-      top1: 0, top5: 0, top10: 0, top100: 0, topWeight,
+      population: 0, total: 0n, giniExact: zero, gini: 0, hhiExact: zero, hhi: 0, entropy: 0,
+      top1: 0, top5: 0, top10: 0, top100: 0, topWeight: { top1: 0n, top5: 0n, top10: 0n, top100: 0n },
     }
   }
-  // Ascending rank i = n − index in the descending order.
+  // Exact by weight (ties do not change any measure), so each holder's rank is exact.
+  settleRuns(weights, ranking, 'any')
+  const rankOf = new Uint32Array(weights.length)
+  for (let r = 0; r < n; r++) rankOf[order[r]!] = r
+  // One pass in input order (where the weights lie in memory): with x ascending and i
+  // from 1, Σ i·x_i = Σ (n − rank)·w over descending ranks from 0.
+  let total = 0n
   let weightedRanks = 0n
   let squares = 0n
-  let entropy = 0
-  for (const [index, h] of ranked.entries()) {
-    weightedRanks += BigInt(n - index) * h.weight
-    squares += h.weight * h.weight
-    const p = share(h.weight, total)
-    if (p > 0) entropy -= p * Math.log(p)
+  for (let i = 0; i < weights.length; i++) {
+    if (keys[i] === 0) continue
+    const w = weights[i]!.weight
+    total += w
+    squares += w * w
+    weightedRanks += BigInt(n - rankOf[i]!) * w
   }
+  const topSum = (count: number) => {
+    let sum = 0n
+    for (let r = 0; r < Math.min(count, n); r++) sum += weights[order[r]!]!.weight
+    return sum
+  }
+  const topWeight: TopWeights = { top1: topSum(1), top5: topSum(5), top10: topSum(10), top100: topSum(100) }
   const N = BigInt(n)
   const giniExact = reduceRatio({ num: 2n * weightedRanks - (N + 1n) * total, den: N * total })
   const hhiExact = reduceRatio({ num: 10000n * squares, den: total * total })
@@ -75,11 +84,28 @@ export function concentration({ weights }: ConcentrationParameters): Concentrati
     gini: share(giniExact.num, giniExact.den),
     hhiExact,
     hhi: share(hhiExact.num, hhiExact.den),
-    entropy: Math.max(0, entropy),
+    entropy: Math.max(0, entropyOf(weights, ranking, total)),
     top1: share(topWeight.top1, total),
     top5: share(topWeight.top5, total),
     top10: share(topWeight.top10, total),
     top100: share(topWeight.top100, total),
     topWeight,
   }
+}
+
+/**
+ * −Σ p ln p with p = w / T, summed largest first (so the float result depends on the
+ * weights only, not on their input order). When T is a finite double (below 2^1024,
+ * true of any sum of uint256 amounts) p is key / Number(T): two correctly rounded
+ * conversions and a division, ≤ ~3·2^-53 relative error, the order of `share`'s (exact
+ * to ~2^-64, then rounded). Beyond that, each share is computed from the bigints.
+ */
+function entropyOf(weights: readonly Weighted[], { order, keys }: WeightOrderResult, total: bigint): number {
+  const T = Number(total)
+  let entropy = 0
+  for (let r = 0; r < order.length; r++) {
+    const p = Number.isFinite(T) ? keys[order[r]!]! / T : share(weights[order[r]!]!.weight, total)
+    if (p > 0) entropy -= p * Math.log(p)
+  }
+  return entropy
 }

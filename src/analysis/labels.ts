@@ -1,3 +1,4 @@
+import { sortByWeightDesc } from './weightOrder.js'
 import { byWeightDesc, type Weighted } from './weights.js'
 
 /** What a labels CSV says about one address. */
@@ -71,11 +72,12 @@ export function applyLabels({ weights, labels }: ApplyLabelsParameters): ApplyLa
       entities.set(label.entity, e)
       names.set(key, label.entity)
     } else if (label) names.set(key, label.label)
-    out.set(key, (out.get(key) ?? 0n) + w.weight)
+    const prev = out.get(key)
+    out.set(key, prev === undefined ? w.weight : prev + w.weight) // no bigint copy for a first sighting
   }
   const excludedList = [...excluded.values()].sort(byWeightDesc)
   return {
-    weights: [...out].map(([address, weight]) => ({ address, weight })).sort(byWeightDesc),
+    weights: sortByWeightDesc([...out].map(([address, weight]) => ({ address, weight }))),
     excluded: excludedList,
     excludedWeight: excludedList.reduce((a, e) => a + e.weight, 0n),
     merged: [...entities]

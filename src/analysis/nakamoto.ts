@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js'
 import { HALF, share, type Ratio } from './ratio.js'
-import { assertWeights, byWeightDesc, positiveWeights, sumWeights, type Weighted } from './weights.js'
+import { settleRun, topOrder, weightKeys } from './weightOrder.js'
+import type { Weighted } from './weights.js'
 
 export type NakamotoParameters = {
   weights: readonly Weighted[]
@@ -42,24 +43,35 @@ export type NakamotoResult = {
  * k = 1. A weight exactly at the threshold is not enough: 50 of 100 at 1/2 is not > 50.
  */
 export function nakamoto({ weights, total, threshold = HALF }: NakamotoParameters): NakamotoResult {
-  assertWeights(weights)
+  const { keys, population } = weightKeys(weights) // checks weights >= 0 first
   if (threshold.den <= 0n || threshold.num <= 0n || threshold.num >= threshold.den)
     throw new UsageError(`threshold must be in (0, 1); got ${threshold.num}/${threshold.den}`)
-  const ranked = positiveWeights(weights).sort(byWeightDesc)
-  const weightSum = sumWeights(ranked)
+  // Summed in input order: the weights are read where they lie in memory.
+  let weightSum = 0n
+  for (let i = 0; i < weights.length; i++) if (keys[i]! > 0) weightSum += weights[i]!.weight
   const denominator = total ?? weightSum
   if (denominator < 0n) throw new UsageError(`total must be >= 0; got ${denominator}`)
-  const base = { total: denominator, threshold, population: ranked.length, weightSum }
+  const base = { total: denominator, threshold, population, weightSum }
   if (denominator === 0n) return { ...base, k: null, topWeight: 0n, top: [] }
-  let sum = 0n
-  for (const [i, w] of ranked.entries()) {
-    sum += w.weight
-    if (sum * threshold.den > denominator * threshold.num) {
-      const top = ranked
-        .slice(0, i + 1)
-        .map((h) => ({ address: h.address, weight: h.weight, share: share(h.weight, denominator) }))
-      return { ...base, k: i + 1, topWeight: sum, top }
+  // Usually a few holders decide: rank only the head (topOrder), 8 times longer until the
+  // threshold is crossed or the head is everyone. Each run of equal keys is settled
+  // (byWeightDesc) before it is summed, so the walk follows the exact ranking.
+  for (let count = Math.min(population, 256); ; count = Math.min(population, count * 8)) {
+    const ranking = { population, keys, order: topOrder(keys, population, count) }
+    const { order } = ranking
+    let sum = 0n
+    let settled = 0
+    for (let r = 0; r < order.length; r++) {
+      if (r === settled) settled = settleRun(weights, ranking, r, 'address')
+      sum += weights[order[r]!]!.weight
+      if (sum * threshold.den > denominator * threshold.num) {
+        const top = Array.from(order.subarray(0, r + 1), (i) => {
+          const h = weights[i]!
+          return { address: h.address, weight: h.weight, share: share(h.weight, denominator) }
+        })
+        return { ...base, k: r + 1, topWeight: sum, top }
+      }
     }
+    if (order.length === population) return { ...base, k: null, topWeight: 0n, top: [] }
   }
-  return { ...base, k: null, topWeight: 0n, top: [] }
 }

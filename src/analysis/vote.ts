@@ -25,7 +25,8 @@ export function voteFromSupport({ voter, support, weight }: VoteFromSupportParam
 /**
  * One Vote per voter (addresses compared and returned lowercase), amounts summed: removing
  * a voter removes everything they cast. Order: first appearance. Negative amounts throw
- * UsageError.
+ * UsageError. Inputs are never modified; a voter with one lowercase row is returned as
+ * that same object (no copy per vote), so treat the result as read-only.
  */
 export function mergeVotes(votes: readonly Vote[]): Vote[] {
   const merged = new Map<string, Vote>()
@@ -34,11 +35,8 @@ export function mergeVotes(votes: readonly Vote[]): Vote[] {
       throw new UsageError(`vote amounts of ${v.voter} must be >= 0; got ${v.for}/${v.against}/${v.abstain}`)
     const key = v.voter.toLowerCase()
     const prev = merged.get(key)
-    if (prev) {
-      prev.for += v.for
-      prev.against += v.against
-      prev.abstain += v.abstain
-    } else merged.set(key, { voter: key, for: v.for, against: v.against, abstain: v.abstain })
+    if (prev) merged.set(key, { voter: key, for: prev.for + v.for, against: prev.against + v.against, abstain: prev.abstain + v.abstain })
+    else merged.set(key, key === v.voter ? v : { voter: key, for: v.for, against: v.against, abstain: v.abstain })
   }
   return [...merged.values()]
 }

@@ -12,11 +12,6 @@ export function byWeightDesc(a: Weighted, b: Weighted): number {
   return a.address < b.address ? -1 : a.address > b.address ? 1 : 0
 }
 
-/** A sorted copy (byWeightDesc); the input is not mutated. */
-export function sortByWeightDesc<T extends Weighted>(weights: readonly T[]): T[] {
-  return [...weights].sort(byWeightDesc)
-}
-
 /** Sum of all weights (0n for an empty list). */
 export function sumWeights(weights: readonly Weighted[]): bigint {
   let sum = 0n

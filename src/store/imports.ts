@@ -13,7 +13,8 @@
  */
 import type { Db } from './db.js'
 import { findDao, type Dao } from './daos.js'
-import { fromWord, toWord } from './amount.js'
+import { toWord } from './amount.js'
+import { readWeights } from './readWeights.js'
 import { UsageError } from '../errors.js'
 
 export type DaoKind = 'indexed' | 'imported'
@@ -117,8 +118,10 @@ export function importedHolders(db: Db, dao: Pick<Dao, 'id'>): ImportedHolders |
     )
     .get(dao.id) as { scale: number; file: string } | undefined
   if (!batch) return undefined
-  const rows = db
-    .prepare(`SELECT holder, weight FROM holder_weight WHERE dao_id = ? AND source = 'import' AND weight <> ?`)
-    .all(dao.id, '0'.repeat(64)) as { holder: string; weight: string }[]
-  return { scale: batch.scale, file: batch.file, weights: rows.map((r) => ({ address: r.holder, weight: fromWord(r.weight) })) }
+  const weights = readWeights(db, {
+    rows: `SELECT holder AS a, weight AS w FROM holder_weight
+           WHERE dao_id = @dao AND source = 'import' AND holder > @after ORDER BY holder LIMIT @limit`,
+    params: { dao: dao.id },
+  })
+  return { scale: batch.scale, file: batch.file, weights }
 }

@@ -3,12 +3,13 @@
  * every event of block B (DESIGN.md §4). At the cursor the current-state tables answer
  * directly; before it, the latest checkpoint at or before B per account is picked with
  * SQLite's documented bare-column rule for max() (the row holding the maximum supplies
- * the other columns), walking the (dao, account, block, log) primary key.
+ * the other columns), walking the (dao, account, block, log) primary key. Whole
+ * populations are read in address-keyed chunks by `readWeights` (see there why).
  */
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import { getCursor } from './daos.js'
-import { fromWord } from './amount.js'
+import { readWeights } from './readWeights.js'
 import { TOKEN_STREAM } from './tokenLedger.js'
 import { UsageError } from '../errors.js'
 
@@ -18,7 +19,6 @@ export type Delegation = { delegator: string; delegate: string }
 /** Weights at a block, and the block they were read at. */
 export type WeightsAt = { blockNumber: number; weights: AccountWeight[] }
 
-const ZERO_WORD = '0'.repeat(64)
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 // (block, log) packed into one orderable integer for max(); log indexes stay below 2^32.
 const SEQ = `block_number * 4294967296 + log_index`
@@ -35,35 +35,29 @@ export function resolveTokenBlock(db: Db, dao: Dao, block: number | undefined): 
   return { blockNumber: block, atCursor: block === cursor }
 }
 
-function weights(rows: { a: string; w: string }[]): AccountWeight[] {
-  const out: AccountWeight[] = []
-  for (const r of rows) if (r.w !== ZERO_WORD) out.push({ address: r.a, weight: fromWord(r.w) })
-  return out
-}
-
-/** Where an account's weight lives: the current-state table and its checkpoint history. */
-type WeightTables = { current: string; history: string; account: string; amount: string }
-const VOTING_POWER: WeightTables = { current: 'voting_power', history: 'vp_checkpoint', account: 'delegate', amount: 'votes' }
-const BALANCE: WeightTables = { current: 'balance', history: 'balance_checkpoint', account: 'holder', amount: 'balance' }
-
-function weightsAt(db: Db, dao: Dao, t: WeightTables, block: number | undefined): WeightsAt {
+/** Voting power of every delegate with non-zero votes at `block` (default: the cursor), in address order. */
+export function votingPowerAt(db: Db, dao: Dao, block?: number): WeightsAt {
   const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
   const rows = atCursor
-    ? db.prepare(`SELECT ${t.account} AS a, ${t.amount} AS w FROM ${t.current} WHERE dao_id = ?`).all(dao.id)
-    : db
-        .prepare(
-          `SELECT ${t.account} AS a, ${t.amount} AS w, max(${SEQ}) FROM ${t.history}
-           WHERE dao_id = ? AND block_number <= ? GROUP BY ${t.account}`,
-        )
-        .all(dao.id, blockNumber)
-  return { blockNumber, weights: weights(rows as { a: string; w: string }[]) }
+    ? `SELECT delegate AS a, votes AS w FROM voting_power
+       WHERE dao_id = @dao AND delegate > @after ORDER BY delegate LIMIT @limit`
+    : `SELECT delegate AS a, votes AS w, max(${SEQ}) FROM vp_checkpoint
+       WHERE dao_id = @dao AND block_number <= @block AND delegate > @after
+       GROUP BY delegate ORDER BY delegate LIMIT @limit`
+  return { blockNumber, weights: readWeights(db, { rows, params: atCursor ? { dao: dao.id } : { dao: dao.id, block: blockNumber } }) }
 }
 
-/** Voting power of every delegate with non-zero votes at `block` (default: the cursor). */
-export const votingPowerAt = (db: Db, dao: Dao, block?: number): WeightsAt => weightsAt(db, dao, VOTING_POWER, block)
-
-/** Token balance of every holder with a non-zero balance at `block` (default: the cursor). */
-export const balancesAt = (db: Db, dao: Dao, block?: number): WeightsAt => weightsAt(db, dao, BALANCE, block)
+/** Token balance of every holder with a non-zero balance at `block` (default: the cursor), in address order. */
+export function balancesAt(db: Db, dao: Dao, block?: number): WeightsAt {
+  const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
+  const rows = atCursor
+    ? `SELECT holder AS a, balance AS w FROM balance
+       WHERE dao_id = @dao AND holder > @after ORDER BY holder LIMIT @limit`
+    : `SELECT holder AS a, balance AS w, max(${SEQ}) FROM balance_checkpoint
+       WHERE dao_id = @dao AND block_number <= @block AND holder > @after
+       GROUP BY holder ORDER BY holder LIMIT @limit`
+  return { blockNumber, weights: readWeights(db, { rows, params: atCursor ? { dao: dao.id } : { dao: dao.id, block: blockNumber } }) }
+}
 
 /** Every delegator's delegate at `block` (default: the cursor); undelegated accounts are absent. */
 export function delegationsAt(db: Db, dao: Dao, block?: number): { blockNumber: number; delegations: Delegation[] } {

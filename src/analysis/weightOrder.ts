@@ -1,0 +1,205 @@
+import { UsageError } from '../errors.js'
+import { byWeightDesc, type Weighted } from './weights.js'
+
+export type WeightOrderResult = {
+  /** Entries with weight > 0: the population every measure is stated over. */
+  population: number
+  /**
+   * Input indices of those entries, largest key first. Runs of equal keys (weights equal,
+   * or so close that they round to the same double) are in no particular order until
+   * `settleRun` sorts them.
+   */
+  order: Uint32Array
+  /** `Number(weights[i].weight)` for every input entry: exact weights rounded to doubles. */
+  keys: Float64Array
+}
+
+export type Ties = 'address' | 'any'
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+const LO = LITTLE_ENDIAN ? 0 : 1
+const HI = 1 - LO
+const SMALL = 4096
+
+/**
+ * The positive entries of `weights` ordered largest first, for the measures that rank
+ * holders (Nakamoto, Gini, top-N). Throws UsageError naming a negative weight, as
+ * `assertWeights` does.
+ *
+ * Why not `positiveWeights(weights).sort(byWeightDesc)`: comparing bigints is a runtime
+ * call in V8, and a comparator sort of 1,000,000 holders takes seconds. Instead each
+ * weight becomes its double key once (`Number(w)` rounds correctly, so it is monotonic:
+ * w1 < w2 ⇒ key1 <= key2), the keys are ordered by an LSD radix sort on their IEEE-754
+ * bits (which order non-negative doubles like their values; weights beyond 2^1024 become
+ * Infinity, still the largest), and only runs of equal keys need exact comparisons:
+ * `settleRun` does that, when and where a caller needs it. Memory stays in typed arrays
+ * (about 40 bytes per holder), and the weights are read once, in input order.
+ */
+export function weightOrder(weights: readonly Weighted[]): WeightOrderResult {
+  const { keys, population } = weightKeys(weights)
+  return { population, order: descendingOrder(keys, population), keys }
+}
+
+/** The keys and population of `weightOrder` without the order (UsageError for a negative weight). */
+export function weightKeys(weights: readonly Weighted[]): { keys: Float64Array; population: number } {
+  const n = weights.length
+  const keys = new Float64Array(n)
+  let population = 0
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!
+    const key = Number(w.weight) // zero iff the weight is 0n, negative iff it is negative
+    if (key < 0) throw new UsageError(`weight of ${w.address} must be >= 0; got ${w.weight}`)
+    keys[i] = key
+    if (key > 0) population++
+  }
+  return { keys, population }
+}
+
+/**
+ * The head of the `weightOrder` order: every positive entry whose key is at least the
+ * `count`-th largest key, descending by key (runs unsettled). It holds at least `count`
+ * entries (all, when count >= population) and, ties at its last key included, is exactly
+ * the first entries of the full ranking: everything left out has a smaller key, hence a
+ * smaller weight. One pass with a `count`-entry heap: O(n log count).
+ */
+export function topOrder(keys: Float64Array, population: number, count: number): Uint32Array {
+  if (count >= population) return descendingOrder(keys, population)
+  // Min-heap of input indices by key: the root is the smallest of the largest `count` so far.
+  const heap = new Uint32Array(count)
+  let size = 0
+  const down = (from: number) => {
+    let p = from
+    for (;;) {
+      const l = 2 * p + 1
+      if (l >= size) return
+      const c = l + 1 < size && keys[heap[l + 1]!]! < keys[heap[l]!]! ? l + 1 : l
+      if (keys[heap[c]!]! >= keys[heap[p]!]!) return
+      ;[heap[p], heap[c]] = [heap[c]!, heap[p]!]
+      p = c
+    }
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    if (key <= 0) continue
+    if (size < count) {
+      let p = size++
+      heap[p] = i
+      while (p > 0) {
+        const parent = (p - 1) >> 1
+        if (keys[heap[parent]!]! <= key) break
+        ;[heap[p], heap[parent]] = [heap[parent]!, heap[p]!]
+        p = parent
+      }
+    } else if (key > keys[heap[0]!]!) {
+      heap[0] = i
+      down(0)
+    }
+  }
+  const floor = keys[heap[0]!]!
+  const head: number[] = []
+  for (let i = 0; i < keys.length; i++) if (keys[i]! >= floor) head.push(i)
+  return Uint32Array.from(head.sort((a, b) => keys[b]! - keys[a]! || a - b))
+}
+
+/**
+ * Sorts, in place, the run of equal keys that starts at rank `start` of `order` and
+ * returns the rank where it ends. `address`: exactly byWeightDesc (weight, then address,
+ * then input index for identical entries), as every listed ranking wants. `any`: by
+ * exact weight only, equal weights left as they are (sums and Gini do not see ties);
+ * a run whose weights are all equal is not sorted at all.
+ */
+export function settleRun(weights: readonly Weighted[], { order, keys }: WeightOrderResult, start: number, ties: Ties): number {
+  const key = keys[order[start]!]!
+  let end = start + 1
+  while (end < order.length && keys[order[end]!] === key) end++
+  if (end - start === 1) return end
+  if (ties === 'any') {
+    const first = weights[order[start]!]!.weight
+    let same = true
+    for (let r = start + 1; r < end && same; r++) same = weights[order[r]!]!.weight === first
+    if (same) return end
+  }
+  const run = Array.from(order.subarray(start, end)).sort(
+    ties === 'address'
+      ? (a, b) => byWeightDesc(weights[a]!, weights[b]!) || a - b
+      : (a, b) => {
+          const x = weights[a]!.weight
+          const y = weights[b]!.weight
+          return x === y ? 0 : x > y ? -1 : 1
+        },
+  )
+  order.set(run, start)
+  return end
+}
+
+/**
+ * A sorted copy, byWeightDesc: the same array as `[...weights].sort(byWeightDesc)` (stable),
+ * in linear time plus the runs of equal keys (see `weightOrder`). Zero weights come last,
+ * by address. A negative weight is a UsageError, as `assertWeights` says.
+ */
+export function sortByWeightDesc<T extends Weighted>(weights: readonly T[]): T[] {
+  const ranking = weightOrder(weights)
+  settleRuns(weights, ranking, 'address')
+  const sorted = Array.from(ranking.order, (i) => weights[i]!)
+  if (ranking.population < weights.length) sorted.push(...weights.filter((_, i) => ranking.keys[i] === 0).sort(byWeightDesc))
+  return sorted
+}
+
+/** `settleRun` over every run that starts in ranks [from, to); returns where the last one ends. */
+export function settleRuns(weights: readonly Weighted[], ranking: WeightOrderResult, ties: Ties, from = 0, to = ranking.population): number {
+  const { order, keys } = ranking
+  let r = from
+  while (r < to) {
+    // Most runs are one entry long: skip those without a call.
+    if (r + 1 >= order.length || keys[order[r + 1]!] !== keys[order[r]!]) r++
+    else r = settleRun(weights, ranking, r, ties)
+  }
+  return r
+}
+
+/**
+ * Input indices with a positive key, descending by key: LSD radix sort (stable, four
+ * 16-bit digits, a digit every key shares skipped) of the keys' bits, carrying each key
+ * with its index so every pass reads memory in order, then read backwards; a comparator
+ * sort on the keys below SMALL entries, and nothing at all when already descending.
+ */
+function descendingOrder(keys: Float64Array, population: number): Uint32Array {
+  let idx = new Uint32Array(population)
+  let k = new Float64Array(population)
+  for (let i = 0, j = 0; i < keys.length; i++)
+    if (keys[i]! > 0) {
+      idx[j] = i
+      k[j++] = keys[i]!
+    }
+  // Already descending (e.g. applyLabels' output): nothing to sort.
+  let sorted = true
+  for (let j = 1; j < population && sorted; j++) sorted = k[j - 1]! >= k[j]!
+  if (sorted) return idx
+  // The radix passes cost 4 × 65,536 buckets whatever the size: small inputs sort directly.
+  if (population <= SMALL) return idx.sort((a, b) => keys[b]! - keys[a]! || a - b)
+  let idx2 = new Uint32Array(population)
+  let k2 = new Float64Array(population)
+  const count = new Uint32Array(65536)
+  for (let pass = 0; pass < 4; pass++) {
+    const words = new Uint32Array(k.buffer)
+    const word = pass < 2 ? LO : HI
+    const shift = (pass & 1) * 16
+    count.fill(0)
+    for (let j = 0; j < population; j++) count[(words[2 * j + word]! >>> shift) & 0xffff]!++
+    if (count[(words[word]! >>> shift) & 0xffff] === population) continue
+    let sum = 0
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d]!
+      count[d] = sum
+      sum += c
+    }
+    for (let j = 0; j < population; j++) {
+      const p = count[(words[2 * j + word]! >>> shift) & 0xffff]!++
+      k2[p] = k[j]!
+      idx2[p] = idx[j]!
+    }
+    ;[idx, idx2] = [idx2, idx]
+    ;[k, k2] = [k2, k]
+  }
+  return idx.reverse()
+}

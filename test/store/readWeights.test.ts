@@ -1,0 +1,97 @@
+/** Whole-population reads: chunked packed records must equal the plain row-by-row query. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import fc from 'fast-check'
+import { afterEach, describe, expect, test } from 'vitest'
+import { openDb, type Db } from '../../src/store/db.js'
+import { insertDao, setCursor, type Dao } from '../../src/store/daos.js'
+import { fromWord, toWord } from '../../src/store/amount.js'
+import { readWeights } from '../../src/store/readWeights.js'
+import { balancesAt, votingPowerAt } from '../../src/store/tokenQueries.js'
+import { StoreError } from '../../src/errors.js'
+
+const dirs: string[] = []
+const dbs: Db[] = []
+afterEach(() => {
+  for (const db of dbs.splice(0)) db.close()
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+})
+function freshDb(): Db {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'govaudit-read-'))
+  dirs.push(d)
+  const db = openDb({ path: path.join(d, 'g.db'), create: true })
+  dbs.push(db)
+  return db
+}
+
+const a = (i: number) => `0x${i.toString(16).padStart(40, '0')}`
+const BALANCES = `SELECT holder AS a, balance AS w FROM balance WHERE dao_id = @dao AND holder > @after ORDER BY holder LIMIT @limit`
+
+function dao(db: Db, balances: [string, string][]): Dao {
+  const d = insertDao(db, { name: 'd', chainId: 1, token: a(999), tokenStandard: 'erc20', startBlock: 10 })
+  const put = db.prepare(`INSERT INTO balance (dao_id, holder, balance) VALUES (?, ?, ?)`)
+  for (const [holder, word] of balances) put.run(d.id, holder, word)
+  setCursor(db, d.id, 'token', 100)
+  return d
+}
+
+/** The query readWeights replaces: every row, zero amounts dropped, address order. */
+const plain = (db: Db, d: Dao) =>
+  (db.prepare(`SELECT holder AS a, balance AS w FROM balance WHERE dao_id = ? ORDER BY holder`).all(d.id) as { a: string; w: string }[])
+    .filter((r) => r.w !== '0'.repeat(64))
+    .map((r) => ({ address: r.a, weight: fromWord(r.w) }))
+
+describe('readWeights', () => {
+  test('equals the plain query for any rows and chunk size (zeros left out, address order)', () =>
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.nat({ max: 200 }), { maxLength: 30 }),
+        fc.array(fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 2n ** 256n - 1n })), { minLength: 30, maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        (ids, amounts, chunk) => {
+          const db = freshDb()
+          const d = dao(db, ids.map((id, i) => [a(id), toWord(amounts[i]!)]))
+          expect(readWeights(db, { rows: BALANCES, params: { dao: d.id }, chunk })).toEqual(plain(db, d))
+          expect(balancesAt(db, d).weights).toEqual(plain(db, d))
+          db.close()
+          dbs.pop()
+        },
+      ),
+      { numRuns: 30 },
+    ))
+
+  test('addresses of another length fall back to the row-by-row read', () => {
+    const db = freshDb()
+    const d = dao(db, [[a(1), toWord(5n)], ['0xshort', toWord(7n)], [a(2), toWord(0n)]])
+    expect(readWeights(db, { rows: BALANCES, params: { dao: d.id }, chunk: 2 })).toEqual([
+      { address: a(1), weight: 5n },
+      { address: '0xshort', weight: 7n },
+    ])
+  })
+
+  test('a damaged amount is a StoreError, as fromWord says', () => {
+    const db = freshDb()
+    const d = dao(db, [[a(1), toWord(5n)], [a(2), 'ff']])
+    expect(() => balancesAt(db, d)).toThrow(StoreError)
+  })
+
+  test('history: the latest checkpoint at or before the block, per account', () => {
+    const db = freshDb()
+    const d = dao(db, [])
+    const bc = db.prepare(`INSERT INTO balance_checkpoint (dao_id, holder, block_number, log_index, balance) VALUES (?, ?, ?, ?, ?)`)
+    const vc = db.prepare(`INSERT INTO vp_checkpoint (dao_id, delegate, block_number, log_index, votes) VALUES (?, ?, ?, ?, ?)`)
+    for (const st of [bc, vc]) {
+      st.run(d.id, a(1), 20, 0, toWord(10n))
+      st.run(d.id, a(1), 30, 1, toWord(0n)) // emptied: left out from block 30
+      st.run(d.id, a(2), 20, 5, toWord(3n))
+      st.run(d.id, a(2), 20, 7, toWord(4n)) // same block, later log wins
+      st.run(d.id, a(3), 40, 0, toWord(9n)) // not yet at block 30
+    }
+    for (const at of [balancesAt, votingPowerAt]) {
+      expect(at(db, d, 25).weights).toEqual([{ address: a(1), weight: 10n }, { address: a(2), weight: 4n }])
+      expect(at(db, d, 30).weights).toEqual([{ address: a(2), weight: 4n }])
+      expect(at(db, d, 40).weights).toEqual([{ address: a(2), weight: 4n }, { address: a(3), weight: 9n }])
+    }
+  })
+})
