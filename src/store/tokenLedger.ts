@@ -2,178 +2,306 @@
  * The token write path: raw Transfer / DelegateChanged / DelegateVotesChanged rows and the
  * state derived from them (balances, delegations, voting power, and their checkpoints).
  *
- * Events are staged in memory in chain order with `apply`, then `commit` writes the raw
- * rows, the derived rows and the cursor in ONE transaction: a crash at any point leaves
- * the database at the previous commit, and the next run resumes from its cursor.
+ * Events are staged in memory in chain order with `apply` (or `applyBatch`, the packed
+ * form of src/sync/tokenBatch.ts), then `commit` writes the raw rows, the derived rows and
+ * the cursor in ONE transaction: a crash at any point leaves the database at the previous
+ * commit, and the next run resumes from its cursor.
  *
- * Current balances are cached in memory (loaded lazily from `balance`) because each
- * Transfer needs the previous balance of two accounts; the cache is dropped when it grows
- * large, so memory stays bounded on tokens with millions of holders.
+ * Two halves, so that the indexer can run them on different threads (src/sync/
+ * ledgerWriter.ts): TokenState (src/sync/tokenState.ts) derives the rows in memory, with
+ * current balances cached (loaded lazily from `balance`, dropped when the cache grows
+ * large); TokenWriter, here, is the SQL. TokenLedger joins them on one thread.
+ *
+ * Speed (bench/, `npm run bench`): better-sqlite3 costs about 1 us per statement call on
+ * top of SQLite's own work, so rows go in 32 per INSERT (`BulkInsert`), the DAO id is a
+ * literal in the SQL rather than a bound parameter, and derived rows arrive sorted by key.
  */
 import type Database from 'better-sqlite3'
 import type { Db } from './db.js'
-import { fromWord, toWord } from './amount.js'
+import { fromWord } from './amount.js'
 import { setCursor } from './daos.js'
 import { upsertBlock, type StoredBlock } from './blocks.js'
-import { SourceError } from '../errors.js'
-import { ZERO_ADDRESS, type TokenEvent } from '../sources/token/decode.js'
+import { ONE_WORD, ZERO_ADDRESS, type TokenEvent } from '../sources/token/decode.js'
+import { DELEGATE_CHANGED, DELEGATE_VOTES_CHANGED, FIELD, packTokenEvents, TEXT_WIDTH, TRANSFER, TRANSFER_721, type TokenBatch } from '../sync/tokenBatch.js'
+import { CHECKPOINT_WIDTH, DELEGATION_WIDTH, TokenState, type CheckpointRows, type DerivedRows } from '../sync/tokenState.js'
 
 export const TOKEN_STREAM = 'token'
-const CACHE_LIMIT = 250_000
-
-type Statements = {
-  transfer: Database.Statement
-  delegateChanged: Database.Statement
-  delegateVotesChanged: Database.Statement
-  vpCheckpoint: Database.Statement
-  balanceCheckpoint: Database.Statement
-  getBalance: Database.Statement
-  setBalance: Database.Statement
-  deleteBalance: Database.Statement
-  setVotingPower: Database.Statement
-  deleteVotingPower: Database.Statement
-  setDelegation: Database.Statement
-  deleteDelegation: Database.Statement
-}
+/** Holders whose balance stays cached between commits. */
+export const BALANCE_CACHE_LIMIT = 250_000
+const ZERO_WORD = '0'.repeat(64)
+const HASH = 66
+const ADDRESS = 42
+const WORD = 64
 
 export type LedgerCommit = { toBlock: number; block?: StoredBlock }
+/** The end of a transaction: the derived rows of a TokenState and the cursor they bring the stream to. */
+export type TokenCommit = DerivedRows & LedgerCommit
+/** What closes a transaction once its checkpoint rows are written. */
+export type CommitEnd = LedgerCommit & { delegations: string }
+export type CheckpointKind = 'balances' | 'votes'
 
+/** How TokenState reads committed balances: one lookup, and whether to look at all. */
+export function balanceReader(db: Db, daoId: number): { load: (holder: string) => bigint | undefined; any: boolean } {
+  const get = db.prepare(`SELECT balance FROM balance WHERE dao_id = ? AND holder = ?`).pluck()
+  return {
+    load: (holder) => {
+      const stored = get.get(daoId, holder) as string | undefined
+      return stored === undefined ? undefined : fromWord(stored)
+    },
+    any: db.prepare(`SELECT 1 FROM balance WHERE dao_id = ? LIMIT 1`).get(daoId) !== undefined,
+  }
+}
+
+/** Stage, then commit in one transaction: TokenState and TokenWriter on one thread. */
 export class TokenLedger {
-  private readonly st: Statements
-  private readonly balances = new Map<string, bigint>()
-  private readonly dirtyBalances = new Set<string>()
-  private readonly votingPower = new Map<string, string>() // staged current values
-  private readonly delegations = new Map<string, string>()
-  private staged: TokenEvent[] = []
-  private checkpoints: [holder: string, blockNumber: number, logIndex: number, balance: bigint][] = []
+  private readonly state: TokenState
+  private readonly writer: TokenWriter
+  private staged: TokenBatch[] = []
+
+  constructor(db: Db, daoId: number, chainId: number) {
+    const balances = balanceReader(db, daoId)
+    this.state = new TokenState({ loadBalance: balances.load, storeMayHaveBalances: balances.any })
+    this.writer = new TokenWriter(db, daoId, chainId)
+  }
+
+  get stagedEvents(): number {
+    return this.state.stagedEvents
+  }
+
+  /** Stage events, which must come in chain order and after everything committed. */
+  apply(events: readonly TokenEvent[]): void {
+    if (events.length > 0) this.applyBatch(packTokenEvents(events))
+  }
+
+  /** Stage packed events (see tokenBatch.ts), in chain order and after everything committed. */
+  applyBatch(batch: TokenBatch): void {
+    this.state.apply(batch)
+    this.staged.push(batch)
+  }
+
+  /** Write everything staged plus the cursor in one transaction. */
+  commit({ toBlock, block }: LedgerCommit): void {
+    for (const batch of this.staged) this.writer.writeEvents(batch)
+    const derived = this.state.take()
+    for (const rows of derived.balances) this.writer.writeCheckpoints('balances', rows)
+    for (const rows of derived.votes) this.writer.writeCheckpoints('votes', rows)
+    this.writer.commit({ delegations: derived.delegations, toBlock, ...(block ? { block } : {}) })
+    this.staged = []
+    this.state.evictBalances(BALANCE_CACHE_LIMIT)
+  }
+
+  /** Forget staged work after a failed commit; the cache may hold uncommitted values. */
+  discard(): void {
+    this.writer.rollback()
+    this.state.discard()
+    this.staged = []
+  }
+}
+
+/**
+ * One transaction per commit: raw rows as they come (`writeEvents`) and the checkpoint
+ * rows (`writeCheckpoints`) go into an open transaction (begun by the first of them);
+ * `commit` adds the delegations, the cursor and the block, and commits. Any failure rolls
+ * the whole transaction back; `rollback` does so on request.
+ */
+export class TokenWriter {
+  private readonly insert: {
+    transfer: BulkInsert
+    delegateChanged: BulkInsert
+    delegateVotesChanged: BulkInsert
+    vpCheckpoint: BulkInsert
+    balanceCheckpoint: BulkInsert
+    balance: BulkInsert
+    votingPower: BulkInsert
+    delegation: BulkInsert
+  }
+  private readonly remove: {
+    balance: Database.Statement
+    votingPower: Database.Statement
+    delegation: Database.Statement
+  }
+  private readonly tx: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement }
+  private open = false
 
   constructor(
     private readonly db: Db,
     private readonly daoId: number,
     private readonly chainId: number,
   ) {
-    const p = (sql: string) => db.prepare(sql)
-    this.st = {
-      transfer: p(`INSERT INTO transfer VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      delegateChanged: p(`INSERT INTO delegate_changed VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      delegateVotesChanged: p(`INSERT INTO delegate_votes_changed VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      vpCheckpoint: p(`INSERT INTO vp_checkpoint VALUES (?, ?, ?, ?, ?)`),
-      balanceCheckpoint: p(`INSERT INTO balance_checkpoint VALUES (?, ?, ?, ?, ?)`),
-      getBalance: p(`SELECT balance FROM balance WHERE dao_id = ? AND holder = ?`).pluck(),
-      setBalance: p(
-        `INSERT INTO balance VALUES (?, ?, ?) ON CONFLICT (dao_id, holder) DO UPDATE SET balance = excluded.balance`,
-      ),
-      deleteBalance: p(`DELETE FROM balance WHERE dao_id = ? AND holder = ?`),
-      setVotingPower: p(
-        `INSERT INTO voting_power VALUES (?, ?, ?) ON CONFLICT (dao_id, delegate) DO UPDATE SET votes = excluded.votes`,
-      ),
-      deleteVotingPower: p(`DELETE FROM voting_power WHERE dao_id = ? AND delegate = ?`),
-      setDelegation: p(
-        `INSERT INTO delegation VALUES (?, ?, ?) ON CONFLICT (dao_id, delegator) DO UPDATE SET delegate = excluded.delegate`,
-      ),
-      deleteDelegation: p(`DELETE FROM delegation WHERE dao_id = ? AND delegator = ?`),
+    if (!Number.isSafeInteger(daoId)) throw new TypeError(`daoId must be an integer; got ${daoId}`)
+    const d = daoId // an integer literal in the SQL: one bound parameter less per row
+    const upsert = (table: string, key: string, column: string) =>
+      new BulkInsert(db, `INSERT INTO ${table} VALUES`, `(${d}, ?, ?)`, `ON CONFLICT (dao_id, ${key}) DO UPDATE SET ${column} = excluded.${column}`)
+    this.insert = {
+      transfer: new BulkInsert(db, `INSERT INTO transfer VALUES`, `(${d}, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      delegateChanged: new BulkInsert(db, `INSERT INTO delegate_changed VALUES`, `(${d}, ?, ?, ?, ?, ?, ?, ?)`),
+      delegateVotesChanged: new BulkInsert(db, `INSERT INTO delegate_votes_changed VALUES`, `(${d}, ?, ?, ?, ?, ?, ?, ?)`),
+      vpCheckpoint: new BulkInsert(db, `INSERT INTO vp_checkpoint VALUES`, `(${d}, ?, ?, ?, ?)`),
+      balanceCheckpoint: new BulkInsert(db, `INSERT INTO balance_checkpoint VALUES`, `(${d}, ?, ?, ?, ?)`),
+      balance: upsert('balance', 'holder', 'balance'),
+      votingPower: upsert('voting_power', 'delegate', 'votes'),
+      delegation: upsert('delegation', 'delegator', 'delegate'),
+    }
+    this.tx = { begin: db.prepare('BEGIN'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') }
+    this.remove = {
+      balance: db.prepare(`DELETE FROM balance WHERE dao_id = ${d} AND holder = ?`),
+      votingPower: db.prepare(`DELETE FROM voting_power WHERE dao_id = ${d} AND delegate = ?`),
+      delegation: db.prepare(`DELETE FROM delegation WHERE dao_id = ${d} AND delegator = ?`),
     }
   }
 
-  get stagedEvents(): number {
-    return this.staged.length
-  }
-
-  /** Stage events, which must come in chain order and after everything committed. */
-  apply(events: readonly TokenEvent[]): void {
-    for (const ev of events) {
-      this.staged.push(ev)
-      switch (ev.kind) {
-        case 'Transfer': {
-          const value = BigInt(`0x${ev.value}`)
-          if (ev.from === ev.to) {
-            // A self-transfer changes no balance, but the sender must still hold the value.
-            if (ev.from !== ZERO_ADDRESS && this.balanceOf(ev.from) < value) this.moveBalance(ev.from, -value, ev)
-            break
-          }
-          if (ev.from !== ZERO_ADDRESS) this.moveBalance(ev.from, -value, ev)
-          if (ev.to !== ZERO_ADDRESS) this.moveBalance(ev.to, value, ev)
-          break
-        }
-        case 'DelegateChanged':
-          this.delegations.set(ev.delegator, ev.toDelegate)
-          break
-        case 'DelegateVotesChanged':
-          this.votingPower.set(ev.delegate, ev.newVotes)
-          break
-      }
+  /** The raw rows of a batch, in the open transaction (begun if none is). */
+  writeEvents(batch: TokenBatch): void {
+    this.begin()
+    try {
+      this.insertEvents(batch)
+    } catch (e) {
+      this.rollback()
+      throw e
     }
   }
 
-  private balanceOf(holder: string): bigint {
-    const cached = this.balances.get(holder)
-    if (cached !== undefined) return cached
-    const stored = this.st.getBalance.get(this.daoId, holder) as string | undefined
-    const value = stored === undefined ? 0n : fromWord(stored)
-    this.balances.set(holder, value)
-    return value
+  /** Checkpoint rows (a chunk, in key order) and the current values they end with. */
+  writeCheckpoints(kind: CheckpointKind, rows: CheckpointRows): void {
+    const { insert, remove } = this
+    this.begin()
+    try {
+      if (kind === 'balances') this.insertCheckpoints(rows, insert.balanceCheckpoint, insert.balance, remove.balance)
+      else this.insertCheckpoints(rows, insert.vpCheckpoint, insert.votingPower, remove.votingPower)
+    } catch (e) {
+      this.rollback()
+      throw e
+    }
   }
 
-  private moveBalance(holder: string, delta: bigint, ev: TokenEvent): void {
-    const next = this.balanceOf(holder) + delta
-    if (next < 0n)
-      throw new SourceError(
-        `Transfer in tx ${ev.transactionHash} (block ${ev.blockNumber}) moves more than ${holder} holds by the indexed events: events before the DAO's start block are missing; index from the token's deployment block.`,
-      )
-    this.balances.set(holder, next)
-    this.dirtyBalances.add(holder)
-    this.checkpoints.push([holder, ev.blockNumber, ev.logIndex, next])
-  }
-
-  /** Write everything staged plus the cursor in one transaction. */
-  commit({ toBlock, block }: LedgerCommit): void {
-    const { st, daoId } = this
-    this.db.transaction(() => {
-      for (const ev of this.staged) {
-        switch (ev.kind) {
-          case 'Transfer':
-            st.transfer.run(daoId, ev.blockNumber, ev.logIndex, ev.transactionIndex, ev.transactionHash, ev.from, ev.to, ev.value, ev.tokenId)
-            break
-          case 'DelegateChanged':
-            st.delegateChanged.run(daoId, ev.blockNumber, ev.logIndex, ev.transactionIndex, ev.transactionHash, ev.delegator, ev.fromDelegate, ev.toDelegate)
-            break
-          case 'DelegateVotesChanged':
-            st.delegateVotesChanged.run(daoId, ev.blockNumber, ev.logIndex, ev.transactionIndex, ev.transactionHash, ev.delegate, ev.previousVotes, ev.newVotes)
-            st.vpCheckpoint.run(daoId, ev.delegate, ev.blockNumber, ev.logIndex, ev.newVotes)
-            break
-        }
+  /** The delegations, the cursor and the block, then COMMIT of everything since the last commit. */
+  commit(c: CommitEnd): void {
+    const { insert, remove } = this
+    this.begin()
+    try {
+      const d = c.delegations
+      for (let at = 0; at < d.length; at += DELEGATION_WIDTH) {
+        const delegator = d.slice(at, at + ADDRESS)
+        const delegate = d.slice(at + ADDRESS, at + 2 * ADDRESS)
+        if (delegate === ZERO_ADDRESS) remove.delegation.run(delegator)
+        else insert.delegation.add(delegator, delegate)
       }
-      for (const [holder, blockNumber, logIndex, balance] of this.checkpoints)
-        st.balanceCheckpoint.run(daoId, holder, blockNumber, logIndex, toWord(balance))
-      for (const holder of this.dirtyBalances) {
-        const b = this.balances.get(holder)!
-        if (b === 0n) st.deleteBalance.run(daoId, holder)
-        else st.setBalance.run(daoId, holder, toWord(b))
-      }
-      for (const [delegate, votes] of this.votingPower)
-        if (BigInt(`0x${votes}`) === 0n) st.deleteVotingPower.run(daoId, delegate)
-        else st.setVotingPower.run(daoId, delegate, votes)
-      for (const [delegator, delegate] of this.delegations)
-        if (delegate === ZERO_ADDRESS) st.deleteDelegation.run(daoId, delegator)
-        else st.setDelegation.run(daoId, delegator, delegate)
-      setCursor(this.db, daoId, TOKEN_STREAM, toBlock)
-      if (block) upsertBlock(this.db, this.chainId, block)
-    })()
-    this.staged = []
-    this.checkpoints = []
-    this.dirtyBalances.clear()
-    this.votingPower.clear()
-    this.delegations.clear()
-    if (this.balances.size > CACHE_LIMIT) this.balances.clear()
+      for (const bulk of Object.values(insert)) bulk.flush()
+      setCursor(this.db, this.daoId, TOKEN_STREAM, c.toBlock)
+      if (c.block) upsertBlock(this.db, this.chainId, c.block)
+      this.tx.commit.run()
+      this.open = false
+    } catch (e) {
+      this.rollback()
+      throw e
+    }
   }
 
-  /** Forget staged work after a failed commit; the cache may hold uncommitted values. */
-  discard(): void {
-    this.staged = []
-    this.checkpoints = []
-    this.dirtyBalances.clear()
-    this.votingPower.clear()
-    this.delegations.clear()
-    this.balances.clear()
+  /** Drop everything written since the last commit. */
+  rollback(): void {
+    for (const bulk of Object.values(this.insert)) bulk.reset()
+    if (this.open && this.db.inTransaction) this.tx.rollback.run()
+    this.open = false
+  }
+
+  private begin(): void {
+    if (this.open) return
+    this.tx.begin.run()
+    this.open = true
+  }
+
+  /** The raw rows of a batch, in chain order (which is their key order). */
+  private insertEvents(batch: TokenBatch): void {
+    const { transfer, delegateChanged, delegateVotesChanged } = this.insert
+    const { text } = batch
+    let at = 0
+    for (let i = 0; i < batch.count; i++) {
+      const kind = batch.kind[i]!
+      const blockNumber = batch.blockNumber[i]
+      const logIndex = batch.logIndex[i]
+      const txIndex = batch.transactionIndex[i]
+      const txHash = text.slice(at, at + HASH)
+      const a = text.slice(at + FIELD.first, at + FIELD.second)
+      switch (kind) {
+        case TRANSFER:
+          transfer.add(blockNumber, logIndex, txIndex, txHash, a, text.slice(at + FIELD.second, at + FIELD.third), text.slice(at + FIELD.third, at + FIELD.third + WORD), null)
+          break
+        case TRANSFER_721:
+          transfer.add(blockNumber, logIndex, txIndex, txHash, a, text.slice(at + FIELD.second, at + FIELD.third), ONE_WORD, text.slice(at + FIELD.third, at + FIELD.third + WORD))
+          break
+        case DELEGATE_CHANGED:
+          delegateChanged.add(blockNumber, logIndex, txIndex, txHash, a, text.slice(at + FIELD.second, at + FIELD.third), text.slice(at + FIELD.third, at + FIELD.third + ADDRESS))
+          break
+        case DELEGATE_VOTES_CHANGED:
+          delegateVotesChanged.add(
+            blockNumber,
+            logIndex,
+            txIndex,
+            txHash,
+            a,
+            text.slice(at + FIELD.second, at + FIELD.second + WORD),
+            text.slice(at + FIELD.second + WORD, at + FIELD.second + 2 * WORD),
+          )
+          break
+        default:
+          throw new TypeError(`token batch: unknown event kind ${kind}`)
+      }
+      at += TEXT_WIDTH[kind]!
+    }
+  }
+
+  /** Checkpoints in key order; on each account's last row, its current value too (0 = no row). */
+  private insertCheckpoints(rows: CheckpointRows, checkpoint: BulkInsert, current: BulkInsert, remove: Database.Statement): void {
+    const { text } = rows
+    for (let k = 0, at = 0; k < rows.count; k++, at += CHECKPOINT_WIDTH) {
+      const account = text.slice(at, at + ADDRESS)
+      const amount = text.slice(at + ADDRESS, at + CHECKPOINT_WIDTH)
+      checkpoint.add(account, rows.blockNumber[k], rows.logIndex[k], amount)
+      if (rows.last[k] === 1) {
+        if (amount === ZERO_WORD) remove.run(account)
+        else current.add(account, amount)
+      }
+    }
+  }
+}
+
+/**
+ * An INSERT that takes rows `ROWS_PER_STATEMENT` at a time (`INSERT ... VALUES (..), (..)`):
+ * one better-sqlite3 call per 32 rows instead of per row. `add` buffers a row; `flush`
+ * writes what is buffered (the remainder one row per call).
+ */
+class BulkInsert {
+  static readonly ROWS_PER_STATEMENT = 32
+  private readonly many: Database.Statement
+  private readonly one: Database.Statement
+  private readonly width: number
+  private readonly args: unknown[]
+  private filled = 0
+
+  constructor(db: Db, head: string, row: string, tail = '') {
+    const rows = BulkInsert.ROWS_PER_STATEMENT
+    this.width = row.split('?').length - 1
+    this.many = db.prepare(`${head} ${Array.from({ length: rows }, () => row).join(', ')} ${tail}`)
+    this.one = db.prepare(`${head} ${row} ${tail}`)
+    this.args = new Array<unknown>(rows * this.width)
+  }
+
+  add(...values: unknown[]): void {
+    const { args } = this
+    for (let j = 0; j < values.length; j++) args[this.filled++] = values[j]
+    if (this.filled === args.length) {
+      this.many.run(args)
+      this.filled = 0
+    }
+  }
+
+  flush(): void {
+    for (let at = 0; at < this.filled; at += this.width) this.one.run(this.args.slice(at, at + this.width))
+    this.filled = 0
+  }
+
+  /** Drop buffered rows (after a failed transaction). */
+  reset(): void {
+    this.filled = 0
   }
 }

@@ -13,7 +13,10 @@
  *   again a few times, then the fetch fails with a SourceError that says what was wrong.
  *
  * The per-log conversion is the hot path: only length/prefix checks, `toLowerCase`, set
- * lookups and `Number` on hex quantities; no regex, no ethers.
+ * lookups and `Number` on hex quantities; no regex, no ethers. `fetchLogsWith` runs the
+ * same machinery with another conversion of each validated answer (the indexer packs
+ * token events straight from the parsed JSON, see src/sync/tokenLogs.ts): it runs as soon
+ * as an answer arrives, so only the converted form waits in the read-ahead queue.
  */
 import pLimit from 'p-limit'
 import { GovauditError, SourceError, UsageError } from '../../errors.js'
@@ -54,6 +57,12 @@ export type FetchLogsParameters = {
   maxRange?: number
   /** Consecutive successes before the range doubles. Default 3. */
   growAfter?: number
+  /**
+   * Logs per answer to aim for: after a larger answer the range shrinks in proportion, and
+   * it only grows while answers stay under half of this. Bounds the memory and GC cost of
+   * parsing one answer (a 10k-log answer is ~15 MB of parsed objects). Default: none.
+   */
+  targetLogs?: number
   /** Re-requests of a range whose answer fails validation. Default 3. */
   malformedRetries?: number
   /** First backoff step before re-requesting a malformed answer, ms. Default 100. */
@@ -95,6 +104,18 @@ export function shrinkRange(state: LogRangeState, fromBlock: number, toBlock: nu
   return size
 }
 
+/**
+ * After a successful request that returned `logs` logs: above `targetLogs`, shrink the
+ * range in proportion (ranges fetched after it use the new size); under half of it (or
+ * with no target), count a success towards growing.
+ */
+export function adaptRange(state: LogRangeState, logs: number, targetLogs: number | undefined, maxRange: number, growAfter: number): void {
+  if (targetLogs !== undefined && logs > targetLogs) {
+    state.range = Math.max(1, Math.floor((state.range * targetLogs) / logs))
+    state.successes = 0
+  } else if (targetLogs === undefined || 2 * logs <= targetLogs) growRange(state, maxRange, growAfter)
+}
+
 /** After a successful request, count it and double the range every `growAfter` successes. */
 export function growRange(state: LogRangeState, maxRange: number, growAfter: number): void {
   state.successes++
@@ -105,6 +126,24 @@ export function growRange(state: LogRangeState, maxRange: number, growAfter: num
 
 /** Fetch the logs of [fromBlock, toBlock] as contiguous chunks in ascending block order. */
 export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<LogChunk, void, undefined> {
+  const convert: LogConverter<RawLog[]> = (result, from, to, filter) => {
+    const logs = convertLogs(result, from, to, filter)
+    return { logs, count: logs.length }
+  }
+  for await (const { fromBlock, toBlock, logs } of fetchLogsWith(params, convert)) yield { fromBlock, toBlock, logs }
+}
+
+/**
+ * Turns one eth_getLogs answer for [from, to] into T, validating it as `convertLogs` does
+ * (throw InvalidLogs for an answer to request again). `count` is its number of logs.
+ */
+export type LogConverter<T> = (result: unknown, from: number, to: number, filter: LogFilter) => { logs: T; count: number }
+
+/** A settled block range and its converted logs. */
+export type ConvertedChunk<T> = { fromBlock: number; toBlock: number; logs: T; count: number }
+
+/** `fetchLogs`, with each answer converted by `convert` as soon as it arrives. */
+export async function* fetchLogsWith<T>(params: FetchLogsParameters, convert: LogConverter<T>): AsyncGenerator<ConvertedChunk<T>, void, undefined> {
   const {
     rpc,
     fromBlock,
@@ -113,6 +152,7 @@ export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<Lo
     initialRange = 2_000,
     maxRange = 100_000,
     growAfter = 3,
+    targetLogs,
     malformedRetries = 3,
     malformedDelayMs = 100,
     onProgress,
@@ -123,6 +163,7 @@ export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<Lo
   checkPositive('initialRange', initialRange)
   checkPositive('maxRange', maxRange)
   checkPositive('growAfter', growAfter)
+  if (targetLogs !== undefined) checkPositive('targetLogs', targetLogs)
   if (!Number.isSafeInteger(malformedRetries) || malformedRetries < 0)
     throw new UsageError(`malformedRetries must be a non-negative integer; got ${malformedRetries}`)
   if (toBlock < fromBlock) return
@@ -133,7 +174,7 @@ export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<Lo
   let stopped = false
 
   /** Fetch one range; split it on range errors. Resolves to its chunks in order. */
-  async function fetchRange(from: number, to: number): Promise<LogChunk[]> {
+  async function fetchRange(from: number, to: number): Promise<ConvertedChunk<T>[]> {
     for (let attempt = 0; ; attempt++) {
       if (stopped) throw new Stopped()
       let result: unknown
@@ -149,7 +190,7 @@ export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<Lo
                 { cause: e },
               )
             const size = shrinkRange(state, from, to, hint)
-            const parts: Promise<LogChunk[]>[] = []
+            const parts: Promise<ConvertedChunk<T>[]>[] = []
             for (let a = from; a <= to; a += size) parts.push(fetchRange(a, Math.min(to, a + size - 1)))
             return (await Promise.all(parts)).flat()
           }
@@ -158,9 +199,9 @@ export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<Lo
           throw new SourceError(`${e.shortMessage} (logs of blocks ${from}-${to})`, { cause: e, ...(e.details ? { details: e.details } : {}) })
         throw e
       }
-      let logs: RawLog[]
+      let converted: { logs: T; count: number }
       try {
-        logs = convertLogs(result, from, to, filter)
+        converted = convert(result, from, to, filter)
       } catch (e) {
         if (!(e instanceof InvalidLogs)) throw e
         if (attempt >= malformedRetries)
@@ -172,15 +213,15 @@ export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<Lo
         await sleep(backoffDelay({ attempt, baseDelayMs: malformedDelayMs, maxDelayMs: 5_000, random: Math.random }))
         continue
       }
-      growRange(state, maxRange, growAfter)
-      return [{ fromBlock: from, toBlock: to, logs }]
+      adaptRange(state, converted.count, targetLogs, maxRange, growAfter)
+      return [{ fromBlock: from, toBlock: to, logs: converted.logs, count: converted.count }]
     }
   }
 
   // Ranges in flight, in block order. Each promise is awaited when it reaches the head;
   // the no-op catch only keeps a later range's early failure from being reported as
   // unhandled before then.
-  const queue: Promise<LogChunk[]>[] = []
+  const queue: Promise<ConvertedChunk<T>[]>[] = []
   let next = fromBlock
   const schedule = () => {
     while (queue.length < concurrency && next <= toBlock) {
@@ -201,7 +242,7 @@ export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<Lo
       const chunks = await queue.shift()!
       schedule() // keep fetching while the consumer works on these
       for (const chunk of chunks) {
-        logCount += chunk.logs.length
+        logCount += chunk.count
         onProgress?.({
           fromBlock: chunk.fromBlock,
           toBlock: chunk.toBlock,
@@ -293,22 +334,62 @@ function toHex(n: number): string {
  * Exported for benchmarks and tests.
  */
 export function convertLogs(result: unknown, from: number, to: number, filter: LogFilter): RawLog[] {
-  if (!Array.isArray(result)) throw new InvalidLogs(`the answer is ${result === null ? 'null' : typeof result}, not an array of logs`)
-  const n = result.length
+  const items = answerItems(result)
+  const n = items.length
   const out = new Array<RawLog>(n)
-  const { isAddress, topicTests } = filter
-  const filtered = topicTests.length
-  let prevBlock = -1
-  let prevIndex = -1
-  let inOrder = true
+  const reader = new LogReader(from, to, filter)
+  for (let i = 0; i < n; i++) out[i] = { ...reader.read(items[i], i) }
+  if (!reader.inOrder) {
+    out.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex)
+    for (let i = 1; i < n; i++) {
+      const a = out[i - 1]!
+      const b = out[i]!
+      if (a.blockNumber === b.blockNumber && a.logIndex === b.logIndex)
+        throw new InvalidLogs(`log (block ${b.blockNumber}, index ${b.logIndex}) appears twice`)
+    }
+    for (let i = 1; i < n; i++) {
+      const a = out[i - 1]!
+      const b = out[i]!
+      if (a.blockNumber === b.blockNumber && a.blockHash !== b.blockHash) throw reorgDuringQuery(b.blockNumber)
+    }
+  }
+  return out
+}
+
+/** The logs array of an answer, or InvalidLogs. */
+export function answerItems(result: unknown): unknown[] {
+  if (!Array.isArray(result)) throw new InvalidLogs(`the answer is ${result === null ? 'null' : typeof result}, not an array of logs`)
+  return result
+}
+
+function reorgDuringQuery(blockNumber: number): InvalidLogs {
+  return new InvalidLogs(`block ${blockNumber} has logs with two different block hashes (a reorg during the query)`)
+}
+
+/**
+ * Validates the logs of one answer in turn, each into the same reused `RawLog` (`read`
+ * returns it; copy it to keep it). While the logs come in (block, logIndex) order, which
+ * nodes keep, it also checks that one block's logs share a block hash; `inOrder` false
+ * means the caller must sort, then check duplicates and block hashes itself.
+ */
+export class LogReader {
+  inOrder = true
+  private readonly log: RawLog = { address: '', topics: [], data: '0x', blockNumber: -1, blockHash: '', transactionHash: '', transactionIndex: 0, logIndex: -1 }
   // Logs of one block share a block hash and usually come in runs of one transaction:
   // reuse the converted strings instead of lowercasing them again.
-  let rawBlockHash: unknown
-  let blockHash = ''
-  let rawTxHash: unknown
-  let transactionHash = ''
-  for (let i = 0; i < n; i++) {
-    const x = result[i] as Record<string, unknown> | null
+  private rawBlockHash: unknown
+  private rawTxHash: unknown
+
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+    private readonly filter: LogFilter,
+  ) {}
+
+  read(item: unknown, i: number): RawLog {
+    const { isAddress, topicTests } = this.filter
+    const filtered = topicTests.length
+    const x = item as Record<string, unknown> | null
     if (typeof x !== 'object' || x === null) bad(i, 'is not an object')
     if (x.removed === true) bad(i, 'is marked removed (reorged) inside a settled range')
 
@@ -343,44 +424,36 @@ export function convertLogs(result: unknown, from: number, to: number, filter: L
 
     const blockNumber = quantity(x.blockNumber)
     if (!Number.isSafeInteger(blockNumber)) bad(i, `has an invalid blockNumber ${show(x.blockNumber)}`)
-    if (blockNumber < from || blockNumber > to) bad(i, `is in block ${blockNumber}, outside the requested range ${from}-${to}`)
+    if (blockNumber < this.from || blockNumber > this.to) bad(i, `is in block ${blockNumber}, outside the requested range ${this.from}-${this.to}`)
     const logIndex = quantity(x.logIndex)
     if (!Number.isSafeInteger(logIndex)) bad(i, `has an invalid logIndex ${show(x.logIndex)}`)
     const transactionIndex = quantity(x.transactionIndex)
     if (!Number.isSafeInteger(transactionIndex)) bad(i, `has an invalid transactionIndex ${show(x.transactionIndex)}`)
 
-    if (x.blockHash !== rawBlockHash) {
-      rawBlockHash = x.blockHash
-      if (!isHex(rawBlockHash, 66)) bad(i, `has an invalid blockHash ${show(rawBlockHash)}`)
-      blockHash = (rawBlockHash as string).toLowerCase()
+    const log = this.log
+    const prevBlock = log.blockNumber
+    const prevBlockHash = log.blockHash
+    if (x.blockHash !== this.rawBlockHash) {
+      this.rawBlockHash = x.blockHash
+      if (!isHex(this.rawBlockHash, 66)) bad(i, `has an invalid blockHash ${show(this.rawBlockHash)}`)
+      log.blockHash = (this.rawBlockHash as string).toLowerCase()
     }
-    if (x.transactionHash !== rawTxHash) {
-      rawTxHash = x.transactionHash
-      if (!isHex(rawTxHash, 66)) bad(i, `has an invalid transactionHash ${show(rawTxHash)}`)
-      transactionHash = (rawTxHash as string).toLowerCase()
+    if (x.transactionHash !== this.rawTxHash) {
+      this.rawTxHash = x.transactionHash
+      if (!isHex(this.rawTxHash, 66)) bad(i, `has an invalid transactionHash ${show(this.rawTxHash)}`)
+      log.transactionHash = (this.rawTxHash as string).toLowerCase()
     }
 
-    if (blockNumber < prevBlock || (blockNumber === prevBlock && logIndex <= prevIndex)) inOrder = false
-    prevBlock = blockNumber
-    prevIndex = logIndex
-    out[i] = { address, topics, data, blockNumber, blockHash, transactionHash, transactionIndex, logIndex }
+    if (blockNumber < prevBlock || (blockNumber === prevBlock && logIndex <= log.logIndex)) this.inOrder = false
+    else if (this.inOrder && blockNumber === prevBlock && log.blockHash !== prevBlockHash) throw reorgDuringQuery(blockNumber)
+    log.address = address
+    log.topics = topics
+    log.data = data
+    log.blockNumber = blockNumber
+    log.logIndex = logIndex
+    log.transactionIndex = transactionIndex
+    return log
   }
-  if (!inOrder) {
-    out.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex)
-    for (let i = 1; i < n; i++) {
-      const a = out[i - 1]!
-      const b = out[i]!
-      if (a.blockNumber === b.blockNumber && a.logIndex === b.logIndex)
-        throw new InvalidLogs(`log (block ${b.blockNumber}, index ${b.logIndex}) appears twice`)
-    }
-  }
-  for (let i = 1; i < n; i++) {
-    const a = out[i - 1]!
-    const b = out[i]!
-    if (a.blockNumber === b.blockNumber && a.blockHash !== b.blockHash)
-      throw new InvalidLogs(`block ${b.blockNumber} has logs with two different block hashes (a reorg during the query)`)
-  }
-  return out
 }
 
 function bad(i: number, what: string): never {

@@ -1,0 +1,70 @@
+/** Messages between the benchmark's orchestrator (run.ts) and its child processes. */
+import type { SimulatedToken } from './tokenSimulation.js'
+
+export type ServerSetup = { token: string; events: number; seed: number; chainId: number }
+
+export type ServerReady = {
+  type: 'ready'
+  url: string
+  events: number
+  counts: SimulatedToken['counts']
+  final: SimulatedToken['final']
+  firstBlock: number
+  lastBlock: number
+  generatedMs: number
+  servingFromMs: number
+}
+
+export type ServerRequest = { type: 'cpu'; id: number }
+export type ServerCpu = { type: 'cpu'; id: number; micros: number }
+
+export type ThreadCpu = { name: string; seconds: number }
+
+/** An inclusive block range, as requested with eth_getLogs. */
+export type BlockRange = [fromBlock: number, toBlock: number]
+
+/**
+ * What one measured run does:
+ * - `govaudit`: indexDao end to end into a fresh SQLite file in a temp dir;
+ * - `bare`: fetch + JSON.parse of the same eth_getLogs ranges at the same concurrency;
+ * - `fetchLogs`: govaudit's fetch layer alone (fetch, parse, validate; no decode, no store).
+ */
+export type RunMode = 'govaudit' | 'bare' | 'fetchLogs'
+
+export type RunSetup = {
+  mode: RunMode
+  url: string
+  token: string
+  chainId: number
+  firstBlock: number
+  lastBlock: number
+  concurrency: number
+  /** `bare` replays these; `govaudit` records its own. */
+  ranges?: BlockRange[]
+  /** Where `govaudit` may create its temp dir. */
+  tmpRoot?: string
+}
+
+export type RunResult = {
+  type: 'result'
+  mode: RunMode
+  /** Wall time of the measured part. */
+  ms: number
+  /** Logs fetched (bare, fetchLogs) or events indexed (govaudit). */
+  events: number
+  /** process.resourceUsage().maxRSS, bytes: the whole process, all threads. */
+  maxRssBytes: number
+  /** CPU time of this process during the measured part, all threads. */
+  cpuMicros: number
+  requests: number
+  ranges?: BlockRange[]
+  /** govaudit only. */
+  commits?: number
+  /** CPU seconds by thread during the measured part (Linux). */
+  threads?: ThreadCpu[]
+  mismatches?: number
+  rows?: { transfers: number; delegateChanges: number; voteChanges: number; holders: number; delegates: number }
+  /** Sums over the index at its cursor, decimal. */
+  totals?: { totalSupply: string; totalVotes: string }
+  dbBytes?: number
+}

@@ -1,0 +1,215 @@
+/**
+ * `npm run bench`: the ingest benchmark (issue "Performance").
+ *
+ * A simulated ERC20Votes token (bench/tokenSimulation.ts, >= 1,000,000 logs by default)
+ * is served from memory by the loopback JSON-RPC node in a child process. Then, side by
+ * side and alternating, each in a fresh child process:
+ *
+ *   govaudit   indexDao end to end into a fresh SQLite file on disk (temp dir);
+ *   bare       fetch + JSON.parse of the SAME eth_getLogs ranges (the ones govaudit asked
+ *              for in the same repetition) at the same concurrency: the floor;
+ *   fetchLogs  govaudit's fetch layer alone (fetch, parse, validate), for attribution.
+ *
+ * It prints medians, the ratio govaudit / bare, peak RSS, and the targets. It exits
+ * non-zero only when a run fails or indexes wrong data (event count, row counts, or the
+ * indexer's voting-power check), never for a missed target.
+ *
+ * The machine has 2 cores: the node process runs beside the client in every variant. Its
+ * CPU time is measured and shown (it serves pre-serialized bytes, so it is small), and
+ * it is the same work for all variants, so the ratio compares like with like.
+ *
+ * Environment: BENCH_EVENTS (default 1000000), BENCH_REPS (3), BENCH_CONCURRENCY (4),
+ * BENCH_SEED (1), BENCH_TMP (os.tmpdir()).
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import os from 'node:os'
+import fs from 'node:fs'
+import type { RunMode, RunResult, RunSetup, ServerCpu, ServerReady, ServerSetup } from './protocol.js'
+
+const TARGET = { eventsPerSecond: 300_000, ratio: 1.15, rssBytes: 500 * 1024 * 1024 }
+
+const env = (name: string, dflt: number) => {
+  const v = process.env[name]
+  if (v === undefined || v === '') return dflt
+  const n = Number(v)
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer; got ${v}`)
+  return n
+}
+const EVENTS = env('BENCH_EVENTS', 1_000_000)
+const REPS = env('BENCH_REPS', 3)
+const CONCURRENCY = env('BENCH_CONCURRENCY', 4)
+const SEED = env('BENCH_SEED', 1)
+const TMP = process.env.BENCH_TMP || os.tmpdir()
+const TOKEN = '0x5afe000000000000000000000000000000c0ffee'
+const CHAIN_ID = 1
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** Start the node process and wait for it to serve. */
+function startServer(): Promise<{ child: ChildProcess; ready: ServerReady }> {
+  const setup: ServerSetup = { token: TOKEN, events: EVENTS, seed: SEED, chainId: CHAIN_ID }
+  // The simulated logs and their JSON take ~1.5 GB per million logs.
+  const child = fork(new URL('./logServerProcess.js', import.meta.url), [JSON.stringify(setup)], {
+    execArgv: ['--max-old-space-size=8192'],
+  })
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ child, ready: m as ServerReady }))
+    child.once('exit', (code) => reject(new Error(`the log server process exited with code ${code} before serving`)))
+  })
+}
+
+let cpuRequest = 0
+function serverCpuMicros(server: ChildProcess): Promise<number> {
+  const id = ++cpuRequest
+  return new Promise((resolve) => {
+    const onMessage = (m: ServerCpu) => {
+      if (m.type !== 'cpu' || m.id !== id) return
+      server.off('message', onMessage)
+      resolve(m.micros)
+    }
+    server.on('message', onMessage)
+    server.send({ type: 'cpu', id })
+  })
+}
+
+type Measured = RunResult & { serverCpuMicros: number }
+
+async function runOnce(server: ChildProcess, setup: RunSetup): Promise<Measured> {
+  const before = await serverCpuMicros(server)
+  const result = await new Promise<RunResult>((resolve, reject) => {
+    const child = fork(new URL('./ingestRun.js', import.meta.url), [JSON.stringify(setup)])
+    let got: RunResult | undefined
+    child.once('message', (m) => (got = m as RunResult))
+    child.once('exit', (code) =>
+      got && code === 0 ? resolve(got) : reject(new Error(`the ${setup.mode} run failed (exit code ${code}); see its output above`)),
+    )
+  })
+  const after = await serverCpuMicros(server)
+  return { ...result, serverCpuMicros: after - before }
+}
+
+async function main(): Promise<void> {
+  const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? os.cpus()[0]?.model ?? 'unknown').trim()
+  console.log(`govaudit ingest benchmark — ${os.availableParallelism()} cores, ${cpu}, Node ${process.version}`)
+  const loadBefore = os.loadavg()[0]!
+  console.log(`simulating ${fmt(EVENTS)}+ token events (seed ${SEED}) in the log server process...`)
+  const { child: server, ready } = await startServer()
+  const c = ready.counts
+  console.log(
+    `  ${fmt(ready.events)} logs: ${fmt(c.transfers)} transfers, ${fmt(c.mints)} mints, ${fmt(c.burns)} burns, ` +
+      `${fmt(c.delegateChanged)} DelegateChanged, ${fmt(c.delegateVotesChanged)} DelegateVotesChanged in ${fmt(c.transactions)} txs, ` +
+      `blocks ${fmt(ready.firstBlock)}..${fmt(ready.lastBlock)} (generated in ${fmt(ready.generatedMs / 1000, 1)} s, serving after ${fmt(ready.servingFromMs / 1000, 1)} s)`,
+  )
+  console.log(`  ${REPS} repetitions of govaudit / bare / fetchLogs, alternating, each in a fresh process; concurrency ${CONCURRENCY}`)
+
+  const base = { url: ready.url, token: TOKEN, chainId: CHAIN_ID, firstBlock: ready.firstBlock, lastBlock: ready.lastBlock, concurrency: CONCURRENCY }
+  const runs: Record<RunMode, Measured[]> = { govaudit: [], bare: [], fetchLogs: [] }
+  const problems: string[] = []
+  try {
+    for (let rep = 1; rep <= REPS; rep++) {
+      const gov = await runOnce(server, { ...base, mode: 'govaudit', tmpRoot: TMP })
+      const bare = await runOnce(server, { ...base, mode: 'bare', ranges: gov.ranges! })
+      const fl = await runOnce(server, { ...base, mode: 'fetchLogs' })
+      for (const r of [gov, bare, fl]) runs[r.mode].push(r)
+      console.log(
+        `  rep ${rep}: govaudit ${fmt(gov.ms / 1000, 2)} s (${fmt(gov.commits ?? 0)} commits, ${fmt(gov.requests)} requests, db ${mb(gov.dbBytes ?? 0)}), ` +
+          `bare ${fmt(bare.ms / 1000, 2)} s, fetchLogs ${fmt(fl.ms / 1000, 2)} s; ratio ${fmt(gov.ms / bare.ms, 3)}`,
+      )
+      problems.push(...check(gov, ready), ...[bare, fl].filter((r) => r.events !== ready.events).map((r) => `${r.mode} fetched ${r.events} logs, not ${ready.events}`))
+    }
+  } finally {
+    server.disconnect()
+  }
+
+  const bareMs = median(runs.bare.map((r) => r.ms))
+  const rows = (['bare', 'fetchLogs', 'govaudit'] as const).map((mode) => {
+    const rs = runs[mode]
+    const ms = median(rs.map((r) => r.ms))
+    return {
+      mode,
+      label: { bare: 'bare: fetch + JSON.parse', fetchLogs: 'fetchLogs: + validate', govaudit: 'govaudit: indexDao to SQLite' }[mode],
+      ms,
+      eventsPerSecond: ready.events / (ms / 1000),
+      ratio: ms / bareMs,
+      rss: Math.max(...rs.map((r) => r.maxRssBytes)),
+      cores: median(rs.map((r) => r.cpuMicros / 1000 / r.ms)),
+      serverCores: median(rs.map((r) => r.serverCpuMicros / 1000 / r.ms)),
+    }
+  })
+  console.log(
+    `\nload average (1 min) ${fmt(loadBefore, 2)} before the runs, ${fmt(os.loadavg()[0]!, 2)} after: ` +
+      `other processes' share of the ${os.availableParallelism()} cores is in every wall time below`,
+  )
+  console.log()
+  const header = ['variant', 'time (median)', 'events/s', 'vs bare', 'peak RSS', 'client CPU', 'server CPU']
+  const table = [
+    header,
+    ...rows.map((r) => [r.label, `${fmt(r.ms / 1000, 2)} s`, fmt(r.eventsPerSecond), `${fmt(r.ratio, 3)}x`, mb(r.rss), `${fmt(r.cores, 2)} cores`, `${fmt(r.serverCores, 2)} cores`]),
+  ]
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)))
+  for (const [i, row] of table.entries()) {
+    console.log(row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  '))
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  }
+
+  // Where govaudit's CPU goes: the main thread (fetch, parse, decode, derive), the writer
+  // thread (SQLite; the busiest thread besides main), the rest (V8's GC helpers, libuv).
+  const split = runs.govaudit.map((r) => {
+    const threads = r.threads ?? []
+    const main = threads.find((t) => t.name === 'main')?.seconds ?? 0
+    const others = threads.filter((t) => t.name !== 'main')
+    const writer = others[0]?.seconds ?? 0
+    return { main, writer, rest: others.slice(1).reduce((sum, t) => sum + t.seconds, 0) }
+  })
+  if (split.some((x) => x.main > 0))
+    console.log(
+      `\ngovaudit CPU by thread (median): main ${fmt(median(split.map((x) => x.main)), 1)} s, ` +
+        `writer ${fmt(median(split.map((x) => x.writer)), 1)} s, other threads ${fmt(median(split.map((x) => x.rest)), 1)} s`,
+    )
+
+  const gov = rows.find((r) => r.mode === 'govaudit')!
+  const verdict = (ok: boolean) => (ok ? 'met' : 'TARGET MISSED')
+  console.log()
+  console.log(`targets (govaudit):`)
+  console.log(`  events/s  >= ${fmt(TARGET.eventsPerSecond)}: ${fmt(gov.eventsPerSecond)}  ${verdict(gov.eventsPerSecond >= TARGET.eventsPerSecond)}`)
+  console.log(`  vs bare   <= ${fmt(TARGET.ratio, 2)}x: ${fmt(gov.ratio, 3)}x  ${verdict(gov.ratio <= TARGET.ratio)}`)
+  console.log(`  peak RSS  <  ${mb(TARGET.rssBytes)}: ${mb(gov.rss)}  ${verdict(gov.rss < TARGET.rssBytes)}`)
+
+  if (problems.length > 0) {
+    console.error(`\nbench: the runs are not valid:\n  ${[...new Set(problems)].join('\n  ')}`)
+    process.exitCode = 1
+  } else
+    console.log(
+      `\nchecks: every run saw all ${fmt(ready.events)} logs; each index holds one row per event, the simulation's holders, ` +
+        `delegates, total supply and total votes, and no voting-power mismatch`,
+    )
+}
+
+/** A govaudit run is only a measurement if it indexed exactly what was served. */
+function check(gov: Measured, ready: ServerReady): string[] {
+  const c = ready.counts
+  const out: string[] = []
+  if (gov.events !== ready.events) out.push(`govaudit indexed ${gov.events} events, not ${ready.events}`)
+  if (gov.mismatches !== 0) out.push(`govaudit found ${gov.mismatches} voting-power mismatches`)
+  const r = gov.rows
+  const want = {
+    transfers: c.transfers + c.mints + c.burns,
+    delegateChanges: c.delegateChanged,
+    voteChanges: c.delegateVotesChanged,
+    holders: ready.final.holders,
+    delegates: ready.final.delegates,
+  }
+  if (JSON.stringify(r) !== JSON.stringify(want)) out.push(`govaudit's row counts ${JSON.stringify(r)} differ from the simulation's ${JSON.stringify(want)}`)
+  const t = gov.totals
+  if (t?.totalSupply !== ready.final.totalSupply || t.totalVotes !== ready.final.totalVotes)
+    out.push(`govaudit's totals ${JSON.stringify(t)} differ from the simulation's ${JSON.stringify(ready.final)}`)
+  return out
+}
+
+await main()

@@ -1,0 +1,123 @@
+/**
+ * Decoded token events packed into a few flat values: the form in which they travel from
+ * the fetching thread to the ledger (possibly in a worker) and are staged until commit.
+ *
+ * Why not an array of TokenEvent objects: a million events as objects cost ~1 KB each in
+ * heap and GC time, and cloning objects to a worker costs more than decoding them. Here
+ * the numbers are typed arrays (transferred to a worker without a copy) and every string
+ * field is one slice of a single `text` string (copied once, as one block).
+ *
+ * Layout of `text`: per event, in order, the fixed-width fields of its kind:
+ *   all kinds              transactionHash (66)
+ *   TRANSFER               from (42), to (42), value (64)
+ *   TRANSFER_721           from (42), to (42), tokenId (64)      value is ONE_WORD
+ *   DELEGATE_CHANGED       delegator (42), fromDelegate (42), toDelegate (42)
+ *   DELEGATE_VOTES_CHANGED delegate (42), previousVotes (64), newVotes (64)
+ * The widths are what decodeTokenLog checks, so a field never spills into the next one.
+ */
+import { ONE_WORD, type TokenEvent } from '../sources/token/decode.js'
+
+export const TRANSFER = 0
+export const TRANSFER_721 = 1
+export const DELEGATE_CHANGED = 2
+export const DELEGATE_VOTES_CHANGED = 3
+export type TokenEventKind = typeof TRANSFER | typeof TRANSFER_721 | typeof DELEGATE_CHANGED | typeof DELEGATE_VOTES_CHANGED
+
+const HASH = 66
+const ADDRESS = 42
+const WORD = 64
+/** Characters of `text` per event, by kind. */
+export const TEXT_WIDTH: readonly number[] = [
+  HASH + 2 * ADDRESS + WORD,
+  HASH + 2 * ADDRESS + WORD,
+  HASH + 3 * ADDRESS,
+  HASH + ADDRESS + 2 * WORD,
+]
+/** Offsets of the fields after the transaction hash, relative to the event's start. */
+export const FIELD = { first: HASH, second: HASH + ADDRESS, third: HASH + 2 * ADDRESS } as const
+
+export type TokenBatch = {
+  count: number
+  kind: Uint8Array
+  blockNumber: Float64Array
+  logIndex: Float64Array
+  transactionIndex: Float64Array
+  text: string
+}
+
+/** The ArrayBuffers of a batch, to transfer (not copy) it to a worker. */
+export function batchBuffers(b: TokenBatch): ArrayBuffer[] {
+  return [b.kind.buffer, b.blockNumber.buffer, b.logIndex.buffer, b.transactionIndex.buffer] as ArrayBuffer[]
+}
+
+/** Collects events in chain order and packs them. */
+export class TokenBatchBuilder {
+  private kind: number[] = []
+  private blockNumber: number[] = []
+  private logIndex: number[] = []
+  private transactionIndex: number[] = []
+  private parts: string[] = []
+
+  get count(): number {
+    return this.kind.length
+  }
+
+  add(ev: TokenEvent): void {
+    this.blockNumber.push(ev.blockNumber)
+    this.logIndex.push(ev.logIndex)
+    this.transactionIndex.push(ev.transactionIndex)
+    this.parts.push(ev.transactionHash)
+    switch (ev.kind) {
+      case 'Transfer':
+        if (ev.tokenId === null) {
+          this.kind.push(TRANSFER)
+          this.parts.push(ev.from, ev.to, ev.value)
+        } else {
+          this.kind.push(TRANSFER_721)
+          this.parts.push(ev.from, ev.to, ev.tokenId)
+        }
+        break
+      case 'DelegateChanged':
+        this.kind.push(DELEGATE_CHANGED)
+        this.parts.push(ev.delegator, ev.fromDelegate, ev.toDelegate)
+        break
+      case 'DelegateVotesChanged':
+        this.kind.push(DELEGATE_VOTES_CHANGED)
+        this.parts.push(ev.delegate, ev.previousVotes, ev.newVotes)
+        break
+    }
+  }
+
+  /** The packed events; the builder is empty afterwards. */
+  build(): TokenBatch {
+    const batch: TokenBatch = {
+      count: this.kind.length,
+      // The array-like constructors copy plain arrays of numbers in one pass (`from` iterates).
+      kind: new Uint8Array(this.kind),
+      blockNumber: new Float64Array(this.blockNumber),
+      logIndex: new Float64Array(this.logIndex),
+      transactionIndex: new Float64Array(this.transactionIndex),
+      text: this.parts.join(''),
+    }
+    let width = 0
+    for (const k of this.kind) width += TEXT_WIDTH[k]!
+    if (batch.text.length !== width) throw new Error(`token batch: ${batch.text.length} characters of fields, expected ${width}`)
+    this.kind = []
+    this.blockNumber = []
+    this.logIndex = []
+    this.transactionIndex = []
+    this.parts = []
+    return batch
+  }
+}
+
+export function packTokenEvents(events: readonly TokenEvent[]): TokenBatch {
+  const builder = new TokenBatchBuilder()
+  for (const ev of events) builder.add(ev)
+  return builder.build()
+}
+
+/** The value moved by a TRANSFER / TRANSFER_721 event starting at `at` in `text`. */
+export function transferValue(b: TokenBatch, kind: number, at: number): string {
+  return kind === TRANSFER ? b.text.slice(at + FIELD.third, at + FIELD.third + WORD) : ONE_WORD
+}
