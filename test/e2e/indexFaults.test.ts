@@ -116,6 +116,8 @@ function readCursor(file: string): number | undefined {
   if (!fs.existsSync(file)) return undefined
   const db = new Database(file, { readonly: true })
   try {
+    // The child may be between creating the file and committing its schema.
+    if (!db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'cursor'`).get()) return undefined
     return (db.prepare(`SELECT block_number FROM cursor`).pluck().get() as number | undefined) ?? undefined
   } finally {
     db.close()
