@@ -64,6 +64,17 @@ function startServer(): Promise<{ child: ChildProcess; ready: ServerReady }> {
   })
 }
 
+/** The CPU model as /proc/cpuinfo names it (Linux), else as Node does. */
+function cpuModel(): string {
+  try {
+    const model = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1]
+    if (model) return model.trim()
+  } catch {
+    // not Linux: os.cpus() below
+  }
+  return os.cpus()[0]?.model ?? 'unknown CPU'
+}
+
 let cpuRequest = 0
 function serverCpuMicros(server: ChildProcess): Promise<number> {
   const id = ++cpuRequest
@@ -95,7 +106,7 @@ async function runOnce(server: ChildProcess, setup: RunSetup): Promise<Measured>
 }
 
 async function main(): Promise<void> {
-  const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? os.cpus()[0]?.model ?? 'unknown').trim()
+  const cpu = cpuModel()
   console.log(`govaudit ingest benchmark — ${os.availableParallelism()} cores, ${cpu}, Node ${process.version}`)
   const loadBefore = os.loadavg()[0]!
   console.log(`simulating ${fmt(EVENTS)}+ token events (seed ${SEED}) in the log server process...`)

@@ -82,10 +82,7 @@ export class TokenLedger {
   /** Write everything staged plus the cursor in one transaction. */
   commit({ toBlock, block }: LedgerCommit): void {
     for (const batch of this.staged) this.writer.writeEvents(batch)
-    const derived = this.state.take()
-    for (const rows of derived.balances) this.writer.writeCheckpoints('balances', rows)
-    for (const rows of derived.votes) this.writer.writeCheckpoints('votes', rows)
-    this.writer.commit({ delegations: derived.delegations, toBlock, ...(block ? { block } : {}) })
+    this.writer.writeCommit({ ...this.state.take(), toBlock, ...(block ? { block } : {}) })
     this.staged = []
     this.state.evictBalances(BALANCE_CACHE_LIMIT)
   }
@@ -195,6 +192,13 @@ export class TokenWriter {
       this.rollback()
       throw e
     }
+  }
+
+  /** All of a commit after its raw rows: the checkpoint chunks, then `commit`. */
+  writeCommit({ balances, votes, ...end }: TokenCommit): void {
+    for (const rows of balances) this.writeCheckpoints('balances', rows)
+    for (const rows of votes) this.writeCheckpoints('votes', rows)
+    this.commit(end)
   }
 
   /** Drop everything written since the last commit. */

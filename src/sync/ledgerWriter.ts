@@ -16,12 +16,12 @@
  * TypeScript sources, as under vitest).
  *
  * Protocol (main -> worker): `events` (a packed batch) and `checkpoints` (a chunk of
- * derived rows), each answered by `wrote` once inserted (typed arrays are transferred,
- * not copied; the main thread keeps what exceeds 64k queued rows until there is room);
- * `commit`
- * (answered by `committed`); `close` (rolls back anything after the last commit; answered
- * by `closed`, then the thread ends). A failure is answered by `error`, after which the
- * worker only waits for `close`.
+ * derived rows), each answered by `wrote` once inserted; `commit` (answered by
+ * `committed`); `close` (rolls back anything after the last commit; answered by `closed`,
+ * then the thread ends). A failure is answered by `error`, after which the worker only
+ * waits for `close`. Typed arrays are transferred, not copied. Flow control: at most
+ * MAX_ROWS_QUEUED rows are posted and unwritten; the rest waits on the main thread, which
+ * itself stops (in `events`) when MAX_ROWS_WAITING event rows wait.
  */
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -64,9 +64,9 @@ export type OpenLedgerWriterParameters = { db: Db; daoId: number; chainId: numbe
 const WORKER_FILE = new URL('./ledgerWorker.js', import.meta.url)
 
 /**
- * The writer connection's page cache, KiB. Smaller than the main connection's 200 MB: the
- * writer's rows arrive sorted by key, so a small cache serves them nearly as well
- * (bench/: ~5% more writer CPU at 32 MB than at 200 MB) and peak RSS stays well lower.
+ * The writer connection's page cache, KiB. Far smaller than the main connection's 200 MB:
+ * the writer's rows arrive in key order, so a small cache serves them about as well
+ * (bench/: writer CPU within noise between 16 and 200 MB) and peak RSS is ~200 MB lower.
  */
 const WRITER_CACHE_KIB = 16 * 1024
 
@@ -109,12 +109,8 @@ class InlineWriter implements LedgerWriter {
     return this.guard(() => this.writer.writeEvents(batch))
   }
 
-  commit({ balances, votes, ...end }: TokenCommit): Promise<void> {
-    return this.guard(() => {
-      for (const rows of balances) this.writer.writeCheckpoints('balances', rows)
-      for (const rows of votes) this.writer.writeCheckpoints('votes', rows)
-      this.writer.commit(end)
-    })
+  commit(commit: TokenCommit): Promise<void> {
+    return this.guard(() => this.writer.writeCommit(commit))
   }
 
   close(): Promise<void> {

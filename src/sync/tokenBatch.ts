@@ -15,13 +15,12 @@
  *   DELEGATE_VOTES_CHANGED delegate (42), previousVotes (64), newVotes (64)
  * The widths are what decodeTokenLog checks, so a field never spills into the next one.
  */
-import { ONE_WORD, type TokenEvent } from '../sources/token/decode.js'
+import type { TokenEvent } from '../sources/token/decode.js'
 
 export const TRANSFER = 0
 export const TRANSFER_721 = 1
 export const DELEGATE_CHANGED = 2
 export const DELEGATE_VOTES_CHANGED = 3
-export type TokenEventKind = typeof TRANSFER | typeof TRANSFER_721 | typeof DELEGATE_CHANGED | typeof DELEGATE_VOTES_CHANGED
 
 const HASH = 66
 const ADDRESS = 42
@@ -111,13 +110,9 @@ export class TokenBatchBuilder {
   }
 }
 
+/** Pack TokenEvent objects (chain order), e.g. for TokenLedger.apply. */
 export function packTokenEvents(events: readonly TokenEvent[]): TokenBatch {
   const builder = new TokenBatchBuilder()
   for (const ev of events) builder.add(ev)
   return builder.build()
-}
-
-/** The value moved by a TRANSFER / TRANSFER_721 event starting at `at` in `text`. */
-export function transferValue(b: TokenBatch, kind: number, at: number): string {
-  return kind === TRANSFER ? b.text.slice(at + FIELD.third, at + FIELD.third + WORD) : ONE_WORD
 }
