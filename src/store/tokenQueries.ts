@@ -35,29 +35,27 @@ export function resolveTokenBlock(db: Db, dao: Dao, block: number | undefined): 
   return { blockNumber: block, atCursor: block === cursor }
 }
 
-/** Voting power of every delegate with non-zero votes at `block` (default: the cursor), in address order. */
-export function votingPowerAt(db: Db, dao: Dao, block?: number): WeightsAt {
+/** Where an account's weight lives: the current-state table and its checkpoint history. */
+type WeightTables = { current: string; history: string; account: string; amount: string }
+const VOTING_POWER: WeightTables = { current: 'voting_power', history: 'vp_checkpoint', account: 'delegate', amount: 'votes' }
+const BALANCE: WeightTables = { current: 'balance', history: 'balance_checkpoint', account: 'holder', amount: 'balance' }
+
+function weightsAt(db: Db, dao: Dao, t: WeightTables, block: number | undefined): WeightsAt {
   const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
   const rows = atCursor
-    ? `SELECT delegate AS a, votes AS w FROM voting_power
-       WHERE dao_id = @dao AND delegate > @after ORDER BY delegate LIMIT @limit`
-    : `SELECT delegate AS a, votes AS w, max(${SEQ}) FROM vp_checkpoint
-       WHERE dao_id = @dao AND block_number <= @block AND delegate > @after
-       GROUP BY delegate ORDER BY delegate LIMIT @limit`
+    ? `SELECT ${t.account} AS a, ${t.amount} AS w FROM ${t.current}
+       WHERE dao_id = @dao AND ${t.account} > @after ORDER BY ${t.account} LIMIT @limit`
+    : `SELECT ${t.account} AS a, ${t.amount} AS w, max(${SEQ}) FROM ${t.history}
+       WHERE dao_id = @dao AND block_number <= @block AND ${t.account} > @after
+       GROUP BY ${t.account} ORDER BY ${t.account} LIMIT @limit`
   return { blockNumber, weights: readWeights(db, { rows, params: atCursor ? { dao: dao.id } : { dao: dao.id, block: blockNumber } }) }
 }
 
+/** Voting power of every delegate with non-zero votes at `block` (default: the cursor), in address order. */
+export const votingPowerAt = (db: Db, dao: Dao, block?: number): WeightsAt => weightsAt(db, dao, VOTING_POWER, block)
+
 /** Token balance of every holder with a non-zero balance at `block` (default: the cursor), in address order. */
-export function balancesAt(db: Db, dao: Dao, block?: number): WeightsAt {
-  const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
-  const rows = atCursor
-    ? `SELECT holder AS a, balance AS w FROM balance
-       WHERE dao_id = @dao AND holder > @after ORDER BY holder LIMIT @limit`
-    : `SELECT holder AS a, balance AS w, max(${SEQ}) FROM balance_checkpoint
-       WHERE dao_id = @dao AND block_number <= @block AND holder > @after
-       GROUP BY holder ORDER BY holder LIMIT @limit`
-  return { blockNumber, weights: readWeights(db, { rows, params: atCursor ? { dao: dao.id } : { dao: dao.id, block: blockNumber } }) }
-}
+export const balancesAt = (db: Db, dao: Dao, block?: number): WeightsAt => weightsAt(db, dao, BALANCE, block)
 
 /** Every delegator's delegate at `block` (default: the cursor); undelegated accounts are absent. */
 export function delegationsAt(db: Db, dao: Dao, block?: number): { blockNumber: number; delegations: Delegation[] } {
