@@ -14,13 +14,12 @@ import type { Dao } from '../store/daos.js'
 import { addGovernor, listGovernors } from '../store/governors.js'
 import { votingPowerCheck, type VotingPowerCheckResult } from '../store/governorQueries.js'
 import { detectGovernor, type GovernorInfo } from '../sources/governor/detect.js'
-import type { GovernorKind } from '../sources/governor/topics.js'
 import { findDeploymentBlock } from '../sources/token/probe.js'
 import type { RpcClient } from '../sources/evm/types.js'
 import { UsageError } from '../errors.js'
+import type { GovernorRequest } from '../config/indexTarget.js'
 import { indexGovernors, type IndexGovernorsResult } from './indexGovernors.js'
 
-export type GovernorRequest = { address: string; kind?: GovernorKind; fromBlock?: number }
 export type DetectedGovernor = { info: GovernorInfo; fromBlock?: number }
 
 /** Ask the chain what each governor is; refuses non-governors and kind or token mismatches. */

@@ -3,19 +3,15 @@ import fs from 'node:fs'
 import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
 import { parseAddress, parseConfirmations, parseDaoName, parseNonNegativeInt, parsePositiveInt } from '../../config/options.js'
-import { openDb, resolveDbPath, type Db } from '../../store/db.js'
-import { findDao } from '../../store/daos.js'
+import { openDb, resolveDbPath } from '../../store/db.js'
 import { createRpcClient } from '../../sources/evm/rpc.js'
-import { getChainId } from '../../sources/evm/blocks.js'
-import { probeToken } from '../../sources/token/probe.js'
-import { detectGovernors, syncGovernors, type GovernorRequest } from '../../sync/syncGovernors.js'
-import { indexSnapshotSpace } from '../../sources/snapshot/indexSnapshotSpace.js'
 import { GOVERNOR_KINDS, type GovernorKind } from '../../sources/governor/topics.js'
-import { INDEXABLE_GOVERNOR_KINDS } from '../../config/presets/types.js'
-import { indexDao, type Confirmations, type IndexProgress } from '../../sync/indexDao.js'
+import type { Confirmations, IndexProgress } from '../../sync/indexDao.js'
+import { prepareIndex, runIndex, type RunIndexResult } from '../../sync/runIndex.js'
+import { resolveIndexTarget } from '../../config/indexTarget.js'
 import { renderSnapshotSummary, renderGovernorSummary, renderGovernorWarning, renderIndexSummary, renderMismatchWarning, renderProgress } from '../../report/indexSummary.js'
 import { UsageError } from '../../errors.js'
-import { findPreset, PRESETS, type Preset } from '../../config/presets/index.js'
+import { PRESETS } from '../../config/presets/index.js'
 import { GOVERNORS_NOT_INDEXED } from '../../report/presets.js'
 
 type IndexOptions = {
@@ -72,38 +68,22 @@ Examples:
   $ govaudit index uniswap --rpc URL --snapshot uniswapgovernance.eth
   $ GOVAUDIT_RPC_URL=... govaudit index --name compound          # resume an existing DAO`,
     )
-    .action(async (presetName: string | undefined, raw: IndexOptions) => {
+    .action(async (presetName: string | undefined, opts: IndexOptions) => {
       // A preset is resolved (or refused) before the RPC or the database is touched.
-      const preset = presetName === undefined ? undefined : usablePreset(presetName, raw.token)
-      const opts = preset ? withPreset(raw, preset) : raw
+      const target = resolveIndexTarget({ ...opts, ...(presetName !== undefined ? { preset: presetName } : {}) })
       const rpcUrl = opts.rpc ?? ctx.env.GOVAUDIT_RPC_URL
       if (!rpcUrl) throw new UsageError('No RPC endpoint: pass --rpc URL or set GOVAUDIT_RPC_URL.')
-      if (opts.fromBlock !== undefined && opts.toBlock !== undefined && opts.fromBlock > opts.toBlock)
-        throw new UsageError(
-          raw.fromBlock === undefined && preset
-            ? `--to-block ${opts.toBlock} is before preset ${preset.name}'s first block ${opts.fromBlock}.`
-            : `--from-block ${opts.fromBlock} is after --to-block ${opts.toBlock}.`,
-        )
       const rpc = createRpcClient({ url: rpcUrl, timeoutMs: opts.rpcTimeout * 1000 })
-      // Reach the node and check the token before creating or touching the database file.
-      const chainId = await getChainId(rpc)
-      if (preset && chainId !== preset.chainId)
-        throw new UsageError(
-          `Preset ${preset.name} is on chain ${preset.chainId} (${preset.chainName}), but the RPC serves chain ${chainId}; pass an RPC URL for ${preset.chainName}.`,
-        )
-      const tokenInfo = opts.token === undefined ? undefined : await probeToken(rpc, opts.token, chainId)
-      const governors = await detectGovernors(rpc, governorRequests(opts, preset), opts.token)
+      const prepared = await prepareIndex(rpc, target)
       const dbPath = resolveDbPath(ctx.globals().db)
-      if (opts.token === undefined && !fs.existsSync(dbPath))
+      if (target.token === undefined && !fs.existsSync(dbPath))
         throw new UsageError(`No database at ${dbPath} to resume from; pass --token ADDRESS to start indexing.`)
       const db = openDb({ path: dbPath, create: true })
-      const token = opts.token ?? existingToken(db, opts.name)
-      // Resuming a DAO keeps its own start block: the preset's applies only to a new one.
-      if (preset && raw.fromBlock === undefined && opts.name !== undefined && findDao(db, opts.name)) opts.fromBlock = undefined
+      const preset = target.preset
       if (preset)
         ctx.info(
           `Preset ${preset.name}: ${preset.token.symbol ?? 'token'} ${preset.token.address} on ${preset.chainName}` +
-            (opts.fromBlock !== undefined ? ` from block ${opts.fromBlock}` : '') +
+            (target.fromBlock !== undefined ? ` from block ${target.fromBlock}` : '') +
             `; ${GOVERNORS_NOT_INDEXED} (${preset.governors.map((g) => `${g.kind} ${g.address}`).join(', ')}).`,
         )
 
@@ -116,17 +96,16 @@ Examples:
       process.on('SIGINT', onSigint)
       const spinner = ctx.spinner(`Connecting to ${rpc.label}`)
       try {
-        const result = await indexDao({
+        const result = await runIndex({
           db,
           rpc,
-          token,
-          name: opts.name,
-          tokenInfo,
-          fromBlock: opts.fromBlock,
-          toBlock: opts.toBlock,
+          target,
+          prepared,
           confirmations: opts.confirmations,
           concurrency: opts.concurrency,
           batchEvents: opts.batchSize,
+          ...(opts.hub ? { snapshotHub: opts.hub } : {}),
+          ...(ctx.env.SNAPSHOT_API_KEY ? { snapshotApiKey: ctx.env.SNAPSHOT_API_KEY } : {}),
           shouldStop: () => stopRequested,
           onStart: (s) =>
             spinner.text(
@@ -135,36 +114,11 @@ Examples:
                 : `${s.dao.name}: ${s.resumedFrom === null ? 'indexing' : 'resuming'} blocks ${s.fromBlock}..${s.toBlock}`,
             ),
           onProgress: (p: IndexProgress) => spinner.text(renderProgress(p)),
+          onPhase: (text) => spinner.text(text),
+          onSnapshotProgress: (e) => spinner.text(`Snapshot ${target.snapshot}: proposal ${e.done}/${e.of} (${e.votes} votes)`),
         })
         spinner.stop()
-        ctx.info(renderIndexSummary(result))
-        const warning = renderMismatchWarning(result)
-        if (warning) ctx.warn(warning)
-        if (result.interrupted) ctx.setExitCode(130)
-        else if (result.cursor !== null) {
-          spinner.text(`${result.dao.name}: indexing governors`)
-          const synced = await syncGovernors({ db, rpc, dao: result.dao, detected: governors, toBlock: result.cursor, concurrency: opts.concurrency })
-          spinner.stop()
-          if (synced) {
-            ctx.info(renderGovernorSummary(synced))
-            const governorWarning = renderGovernorWarning(synced)
-            if (governorWarning) ctx.warn(governorWarning)
-          }
-          if (opts.snapshot !== undefined) {
-            const space = opts.snapshot
-            spinner.text(`Snapshot ${space}: reading proposals`)
-            const snap = await indexSnapshotSpace({
-              db,
-              dao: result.dao,
-              space,
-              ...(opts.hub ? { hub: opts.hub } : {}),
-              ...(ctx.env.SNAPSHOT_API_KEY ? { apiKey: ctx.env.SNAPSHOT_API_KEY } : {}),
-              onProgress: (e) => spinner.text(`Snapshot ${space}: proposal ${e.done}/${e.of} (${e.votes} votes)`),
-            })
-            spinner.stop()
-            ctx.info(renderSnapshotSummary(snap))
-          }
-        }
+        renderRun(ctx, result)
       } catch (error) {
         spinner.stop()
         throw error
@@ -175,39 +129,24 @@ Examples:
     })
 }
 
+/** The run's summaries and warnings on stderr; exit 130 when Ctrl-C cut it short. */
+function renderRun(ctx: CliContext, result: RunIndexResult): void {
+  ctx.info(renderIndexSummary(result.token))
+  const warning = renderMismatchWarning(result.token)
+  if (warning) ctx.warn(warning)
+  if (result.token.interrupted) ctx.setExitCode(130)
+  if (result.governors) {
+    ctx.info(renderGovernorSummary(result.governors))
+    const governorWarning = renderGovernorWarning(result.governors)
+    if (governorWarning) ctx.warn(governorWarning)
+  }
+  if (result.snapshot) ctx.info(renderSnapshotSummary(result.snapshot))
+}
+
 const unsupportedTitles = () =>
   PRESETS.filter((p) => p.token.votes === 'unsupported')
     .map((p) => p.title)
     .join(', ')
-
-/** The preset, refused when its token cannot be indexed or --token contradicts it. */
-function usablePreset(name: string, token: string | undefined): Preset {
-  const preset = findPreset(name)
-  if (preset.token.votes === 'unsupported')
-    throw new UsageError(`Preset ${preset.name} cannot be indexed: ${preset.token.unsupportedReason}.`)
-  if (token !== undefined && token !== preset.token.address.toLowerCase())
-    throw new UsageError(
-      `--token ${token} is not preset ${preset.name}'s token ${preset.token.address}; drop --token, or drop the preset to index another token.`,
-    )
-  return preset
-}
-
-/** The flags with the preset's token, name and first block filled in where not given. */
-function withPreset(opts: IndexOptions, preset: Preset): IndexOptions {
-  return {
-    ...opts,
-    token: preset.token.address.toLowerCase(),
-    name: opts.name ?? preset.name,
-    fromBlock: opts.fromBlock ?? preset.token.fromBlock,
-  }
-}
-
-function existingToken(db: Db, name: string | undefined): string {
-  if (name === undefined) throw new UsageError('Pass --token ADDRESS (or --name of a DAO already in the database to resume it).')
-  const dao = findDao(db, name)
-  if (!dao) throw new UsageError(`No DAO named "${name}" in the database yet; pass --token ADDRESS to create it.`)
-  return dao.token
-}
 
 const collect =
   <T>(parse: (value: string) => T) =>
@@ -216,17 +155,4 @@ const collect =
 function parseGovernorKind(value: string): GovernorKind {
   if ((GOVERNOR_KINDS as readonly string[]).includes(value)) return value as GovernorKind
   throw new UsageError(`--governor-kind must be one of ${GOVERNOR_KINDS.join(', ')}; got "${value}".`)
-}
-
-/** --governor flags (with --governor-kind paired in order), then the preset's indexable governors. */
-function governorRequests(opts: IndexOptions, preset: Preset | undefined): GovernorRequest[] {
-  if (opts.governorKind.length > 0 && opts.governorKind.length !== opts.governor.length)
-    throw new UsageError(
-      `Give one --governor-kind per --governor, in the same order; got ${opts.governorKind.length} kind(s) for ${opts.governor.length} governor(s).`,
-    )
-  const fromFlags = opts.governor.map((address, i) => ({ address, ...(opts.governorKind[i] ? { kind: opts.governorKind[i] } : {}) }))
-  const fromPreset = (opts.governors ? (preset?.governors ?? []) : [])
-    .filter((g) => INDEXABLE_GOVERNOR_KINDS.includes(g.kind))
-    .map((g) => ({ address: g.address.toLowerCase(), kind: g.kind as GovernorKind, ...(g.fromBlock !== undefined ? { fromBlock: g.fromBlock } : {}) }))
-  return [...fromFlags, ...fromPreset]
 }
