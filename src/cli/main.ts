@@ -22,6 +22,7 @@ import { registerVotes } from './commands/votes.js'
 import { registerDemo } from './commands/demo.js'
 import { registerPresets } from './commands/presets.js'
 import { registerCheck } from './commands/check.js'
+import { registerVerify } from './commands/verify.js'
 
 const require = createRequire(import.meta.url)
 const { version } = require('../../package.json') as { version: string }
@@ -62,6 +63,7 @@ Examples:
   registerDemo(program, ctx)
   registerPresets(program, ctx)
   registerCheck(program, ctx)
+  registerVerify(program, ctx)
   return program
 }
 

@@ -16,11 +16,12 @@ if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js')))
 
 export type CliRun = { code: number; stdout: string; stderr: string }
 
-/** Run govaudit with `args`; never rejects. Env without GOVAUDIT_* so only the flags count. */
-export function cli(args: readonly string[]): Promise<CliRun> {
+/** Run govaudit with `args`; never rejects. Env without GOVAUDIT_* so only the flags (and `extraEnv`) count. */
+export function cli(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
   delete env.GOVAUDIT_DB
   delete env.GOVAUDIT_RPC_URL
+  Object.assign(env, extraEnv)
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0

@@ -12,6 +12,9 @@ const secrets = new Set<string>()
 /** Remember a secret (a whole URL or a key) so `redact` removes it from any text. */
 export function registerSecret(secret: string | undefined): void {
   if (!secret || secret.length < 6) return
+  // A URL with nothing secret in it (http://127.0.0.1:8545) stays readable: registering it
+  // whole would turn the RPC's own label into "<redacted>".
+  if (redactUrl(secret) === secret.replace(/\/$/, '')) return
   secrets.add(secret)
   // A URL's key is usually its path or query: register those parts too, since error
   // messages from fetch/undici may quote them separately.
