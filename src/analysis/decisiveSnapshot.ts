@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js'
 import { fromDyadic, toDyadic } from './dyadic.js'
 import { minimumRemoval, type MinimumRemovalResult } from './minimumRemoval.js'
 import { nakamoto } from './nakamoto.js'
+import { instantRunoffRounds, parseSnapshotChoice, scoreSnapshot, type SnapshotBallot } from './snapshotScoring.js'
 
 /** Snapshot voting power: a float computed by the space's strategies, stored as given. Not exact. */
 export type SnapshotVp = number
@@ -17,7 +18,11 @@ export type SnapshotChoice = number | readonly number[] | Readonly<Record<string
 export type SnapshotVote = { voter: string; choice: SnapshotChoice; vp: SnapshotVp }
 
 export type DecisiveSnapshotParameters = {
-  /** One vote per voter (the hub keeps a voter's latest); a repeated voter throws UsageError. */
+  /**
+   * One vote per voter (the hub keeps a voter's latest); a repeated voter throws UsageError.
+   * Votes whose choice fits the type (`parseSnapshotChoice`): the caller leaves the others
+   * out, as the hub does; one that does not fit throws UsageError naming the voter.
+   */
   votes: readonly SnapshotVote[]
   type: SnapshotType
   /** The proposal's quorum in vp, compared with the total of all votes (0 = none). */
@@ -79,9 +84,9 @@ export type DecisiveSnapshotResult = {
  *   total − quorum (exact unless its search budget runs out).
  * - approval, weighted, quadratic, ranked-choice (exact: false): scores as the hub
  *   computes them (approval: full vp to each chosen; weighted: vp split by the shares;
- *   quadratic: (Σ √(share·vp))² rescaled to the total vp; ranked-choice: instant-runoff,
- *   eliminating the lowest each round, ties eliminating the higher-numbered choice,
- *   scores = the final round). The margin strategy removes the winner's supporters by
+ *   quadratic: (Σ √(share·vp))² rescaled to the total vp; ranked-choice: the hub's
+ *   instant-runoff, `instantRunoffRounds`, scores = the final round) — computed by
+ *   `scoreSnapshot`, the same code that rechecks the hub's scores. The margin strategy removes the winner's supporters by
  *   their contribution to it (ranked-choice: the ballots counted for it in the final
  *   round), taking the shortest prefix found to flip it under full rescoring (or, if
  *   none does, everyone with vp > 0); the quorum strategy is exact. The result is an upper bound; a bound of 1 is exact.
@@ -180,15 +185,23 @@ export function decisiveSnapshot({
     ], true)
   }
 
-  // Other types: float scoring, greedy bound.
-  const ballots = votes.map((v) => parseBallot(type, v, choices.length))
-  const vps = votes.map((v) => v.vp)
+  // Other types: the hub's float scoring (snapshotScoring, shared with `proposals`), greedy bound.
+  const n = choices.length
+  const ballots = votes.map((v) => {
+    const b = parseSnapshotChoice(type, v.choice, n)
+    if (typeof b === 'string') throw new UsageError(`The ${type} choice of ${v.voter} does not fit: ${b}; got ${JSON.stringify(v.choice)}`)
+    return b
+  })
+  const scoresOf = (kept: readonly boolean[]) => scoreSnapshot({ type, choices, votes: votes.filter((_, i) => kept[i]) }).scores
   const all = votes.map(() => true)
-  const scored = scoreBallots(type, ballots, vps, all, choices.length)
-  if (total < q) return finish('quorum-failed', null, scored.scores, [], false)
-  if (scored.winner === null) return finish('tied', null, scored.scores, [], false)
-  const winner = scored.winner
-  const contribution = votes.map((v, i) => contributionTo(type, ballots[i]!, vps[i]!, winner, scored.finalists))
+  const scores = scoresOf(all)
+  if (total < q) return finish('quorum-failed', null, scores, [], false)
+  const winner = floatWinner(scores)
+  if (winner === null) return finish('tied', null, scores, [], false)
+  // Ranked-choice: a ballot counts for the winner when the winner is its top choice among the final round's.
+  const finalRound = type === 'ranked-choice' ? instantRunoffRounds(votes.map((v, i) => ({ vp: v.vp, ranking: ballots[i] as number[] }))).at(-1) : undefined
+  const finalists = new Set(finalRound?.tally.keys())
+  const contribution = votes.map((v, i) => contributionTo(type, ballots[i]!, v.vp, winner, finalists))
   const order = votes
     .map((_, i) => i)
     .filter((i) => contribution[i]! > 0)
@@ -201,7 +214,7 @@ export function decisiveSnapshot({
       removedVp += vp[i]!
     }
     if (total - removedVp < q) return true
-    return scoreBallots(type, ballots, vps, kept, choices.length).winner !== winner
+    return floatWinner(scoresOf(kept)) !== winner
   }
   let margin: MinimumRemovalResult = { count: null, chosen: [], exact: false }
   if (order.length > 0 && flipsWithout(order.length)) {
@@ -223,7 +236,7 @@ export function decisiveSnapshot({
     const everyone = votes.map((_, i) => i).filter((i) => vp[i]! > 0n).sort((a, b) => (vp[b]! > vp[a]! ? 1 : vp[b]! < vp[a]! ? -1 : 0))
     margin = { count: everyone.length, chosen: everyone.map((i) => voters[i]!), exact: false }
   }
-  return finish('won', winner, scored.scores, [
+  return finish('won', winner, scores, [
     { strategy: 'winner-margin', removal: margin },
     { strategy: 'quorum', removal: quorumLoss() },
   ], false)
@@ -248,60 +261,6 @@ function strictWinner(scores: readonly bigint[]): number | null {
   return top > 0n ? winner : null
 }
 
-/** A ballot normalised: a preference list (approval, ranked) or a weight per choice (weighted, quadratic). */
-type Ballot = { list: number[] } | { shares: number[] }
-
-function parseBallot(type: SnapshotType, v: SnapshotVote, n: number): Ballot {
-  const bad = (expected: string) =>
-    new UsageError(`${type} choice of ${v.voter} must be ${expected}; got ${JSON.stringify(v.choice)}`)
-  const inRange = (c: unknown): c is number => typeof c === 'number' && Number.isInteger(c) && c >= 1 && c <= n
-  if (type === 'approval' || type === 'ranked-choice') {
-    if (!Array.isArray(v.choice) || !v.choice.every(inRange) || new Set(v.choice).size !== v.choice.length)
-      throw bad(`a list of distinct choices from 1 to ${n}`)
-    return { list: [...(v.choice as number[])] }
-  }
-  if (typeof v.choice !== 'object' || v.choice === null || Array.isArray(v.choice))
-    throw bad(`an object of choice -> amount, e.g. {"1": 2}`)
-  const shares = new Array<number>(n).fill(0)
-  for (const [key, amount] of Object.entries(v.choice)) {
-    const c = Number(key)
-    if (!inRange(c) || typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0)
-      throw bad(`an object of choice (1 to ${n}) -> amount >= 0`)
-    shares[c - 1] = amount
-  }
-  return { shares }
-}
-
-type Scored = { scores: number[]; winner: number | null; finalists: Set<number> }
-
-function scoreBallots(type: SnapshotType, ballots: readonly Ballot[], vps: readonly number[], kept: readonly boolean[], n: number): Scored {
-  const scores = new Array<number>(n).fill(0)
-  if (type === 'ranked-choice') return instantRunoff(ballots, vps, kept, n)
-  let totalVp = 0
-  const raw = new Array<number>(n).fill(0)
-  for (const [i, b] of ballots.entries()) {
-    if (!kept[i]) continue
-    const vp = vps[i]!
-    totalVp += vp
-    if ('list' in b) for (const c of b.list) scores[c - 1]! += vp
-    else {
-      const sum = b.shares.reduce((a, x) => a + x, 0)
-      if (sum <= 0) continue
-      for (const [c, x] of b.shares.entries()) {
-        if (x <= 0) continue
-        if (type === 'quadratic') raw[c]! += Math.sqrt((x / sum) * vp)
-        else scores[c]! += (vp * x) / sum
-      }
-    }
-  }
-  if (type === 'quadratic') {
-    const squares = raw.map((r) => r * r)
-    const sumSquares = squares.reduce((a, x) => a + x, 0)
-    for (let c = 0; c < n; c++) scores[c] = sumSquares > 0 ? (squares[c]! / sumSquares) * totalVp : 0
-  }
-  return { scores, winner: floatWinner(scores), finalists: new Set(scores.map((_, i) => i + 1)) }
-}
-
 function floatWinner(scores: readonly number[]): number | null {
   let winner: number | null = null
   let top = -Infinity
@@ -314,37 +273,13 @@ function floatWinner(scores: readonly number[]): number | null {
   return top > 0 ? winner : null
 }
 
-function instantRunoff(ballots: readonly Ballot[], vps: readonly number[], kept: readonly boolean[], n: number): Scored {
-  const active = new Set<number>(Array.from({ length: n }, (_, i) => i + 1))
-  for (;;) {
-    const tally = new Array<number>(n).fill(0)
-    let counted = 0
-    for (const [i, b] of ballots.entries()) {
-      if (!kept[i] || !('list' in b)) continue
-      const first = b.list.find((c) => active.has(c))
-      if (first === undefined) continue
-      tally[first - 1]! += vps[i]!
-      counted += vps[i]!
-    }
-    const standing = [...active]
-    if (counted === 0) return { scores: tally, winner: null, finalists: active }
-    const leader = standing.reduce((a, c) => (tally[c - 1]! > tally[a - 1]! ? c : a))
-    if (tally[leader - 1]! * 2 > counted || standing.length === 1) return { scores: tally, winner: leader, finalists: active }
-    if (standing.length === 2) return { scores: tally, winner: null, finalists: active } // an even final round
-    // Eliminate the lowest; ties eliminate the higher-numbered choice.
-    let loser = standing[0]!
-    for (const c of standing) if (tally[c - 1]! < tally[loser - 1]! || (tally[c - 1]! === tally[loser - 1]! && c > loser)) loser = c
-    active.delete(loser)
-  }
-}
-
-function contributionTo(type: SnapshotType, b: Ballot, vp: number, winner: number, finalists: Set<number>): number {
-  if ('list' in b) {
-    if (type === 'ranked-choice') return b.list.find((c) => finalists.has(c)) === winner ? vp : 0
-    return b.list.includes(winner) ? vp : 0
-  }
-  const sum = b.shares.reduce((a, x) => a + x, 0)
-  const x = b.shares[winner - 1] ?? 0
+/** What one ballot gives the winner: its vp (approval; ranked-choice when the winner is its top finalist), its share (weighted), its root (quadratic). */
+function contributionTo(type: SnapshotType, ballot: SnapshotBallot, vp: number, winner: number, finalists: ReadonlySet<number>): number {
+  const list = ballot as number[]
+  if (type === 'approval') return list.includes(winner) ? vp : 0
+  if (type === 'ranked-choice') return list.find((c) => finalists.has(c)) === winner ? vp : 0
+  const sum = list.reduce((a, x) => a + x, 0)
+  const x = list[winner - 1] ?? 0
   if (sum <= 0 || x <= 0) return 0
   return type === 'quadratic' ? Math.sqrt((x / sum) * vp) : (vp * x) / sum
 }

@@ -48,7 +48,7 @@ export function scoreSnapshot({ type, choices, votes }: ScoreSnapshotParameters)
   const anomalies: SnapshotAnomaly[] = []
   const valid: { vp: number; ballot: Ballot }[] = []
   for (const v of votes) {
-    const b = parseChoice(type, v.choice, n)
+    const b = parseSnapshotChoice(type, v.choice, n)
     if (typeof b === 'string') anomalies.push({ ...(v.id === undefined ? {} : { id: v.id }), voter: v.voter, choice: v.choice, problem: b })
     else valid.push({ vp: v.vp, ballot: b })
   }
@@ -83,7 +83,7 @@ export function scoreSnapshot({ type, choices, votes }: ScoreSnapshotParameters)
       break
     }
     case 'ranked-choice': {
-      const final = instantRunoffRounds(valid.map(({ vp, ballot }) => ({ vp, ranking: ballot as number[] })), n)
+      const final = instantRunoffRounds(valid.map(({ vp, ballot }) => ({ vp, ranking: ballot as number[] })))
       const last = final[final.length - 1]
       if (last) for (const [c, t] of last.tally) scores[c - 1] = t
       break
@@ -92,11 +92,12 @@ export function scoreSnapshot({ type, choices, votes }: ScoreSnapshotParameters)
   return { type, scores, scoresTotal, validVotes: valid.length, anomalies }
 }
 
-/** A ballot: the choice (single), the list (approval, ranked), or weights per choice (weighted, quadratic). */
-type Ballot = number | number[]
+/** A ballot: the choice (single), the list (approval, ranked), or weights per choice, index 0 = choice 1 (weighted, quadratic). */
+export type SnapshotBallot = number | number[]
+type Ballot = SnapshotBallot
 
-/** The parsed ballot, or why the choice does not fit the type. */
-function parseChoice(type: SnapshotType, choice: SnapshotChoice, n: number): Ballot | string {
+/** The parsed ballot, or why the choice does not fit the type (the hub's validity rules). */
+export function parseSnapshotChoice(type: SnapshotType, choice: SnapshotChoice, n: number): Ballot | string {
   const inRange = (c: unknown): c is number => typeof c === 'number' && Number.isInteger(c) && c >= 1 && c <= n
   switch (type) {
     case 'single-choice':
@@ -131,10 +132,16 @@ function parseChoice(type: SnapshotType, choice: SnapshotChoice, n: number): Bal
 export type IrvRound = { round: number; tally: Map<number, number>; eliminated: number | null }
 
 /**
- * Instant-runoff rounds as the hub runs them (see the module comment). Candidates are the
- * choices still on any ballot, in choice order; each round's `tally` maps candidate → vp.
+ * Instant-runoff rounds as the hub runs them (snapshot.js `src/voting/rankedChoice.ts`,
+ * `irv`): the one implementation, used by `scoreSnapshot` and `decisiveSnapshot`.
+ * Candidates are the choices still on any ballot, in choice order (the hub tallies them
+ * in an object keyed by choice number, which JavaScript enumerates in ascending order);
+ * each round's `tally` maps candidate → vp. A round is final when the top tally is
+ * strictly more than half of the round's vp, or fewer than 3 candidates remain (so a
+ * final round of two may be an exact tie). Otherwise the lowest is eliminated; on a tie
+ * for lowest, the lowest-numbered choice (the hub keeps the first strict minimum).
  */
-export function instantRunoffRounds(ballots: readonly { vp: number; ranking: readonly number[] }[], _n: number): IrvRound[] {
+export function instantRunoffRounds(ballots: readonly { vp: number; ranking: readonly number[] }[]): IrvRound[] {
   let current = ballots.filter((b) => b.ranking.length > 0).map((b) => ({ vp: b.vp, ranking: [...b.ranking] }))
   const rounds: IrvRound[] = []
   while (current.length > 0) {

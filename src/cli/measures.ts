@@ -22,14 +22,22 @@ import { entityAddress } from '../analysis/labels.js'
 import { mergeVotes, voteWeight } from '../analysis/vote.js'
 import { ruleFor, rules, type CountingRule } from '../analysis/rules/index.js'
 import type { DecisiveReport, DecisiveRow } from '../report/decisive.js'
+import type { SnapshotDecisiveRow } from '../report/decisiveSnapshot.js'
+import { decisiveSnapshot } from '../analysis/decisiveSnapshot.js'
+import { isSnapshotType } from '../analysis/snapshotScoring.js'
+import { readFittingSnapshotVotes } from '../store/snapshotVoteReader.js'
+import { UsageError } from '../errors.js'
 
 export function measureNakamoto(db: Db, dao: Dao, query: ResolveWeightsParameters & { threshold: Ratio }, labels: LoadedLabels): NakamotoReport {
+  refuseSnapshotOnChainDenominator(db, dao, query)
   const measured = resolveWeights(db, dao, query)
   const counted = applyLabels({ weights: measured.weights, labels: labels.map })
   // The same labels apply to the denominator's population (exclusions leave the total too).
   const denominated =
     measured.denominatorWeights === measured.weights ? counted : applyLabels({ weights: measured.denominatorWeights, labels: labels.map })
-  const result = nakamoto({ weights: counted.weights, total: sumWeights(denominated.weights), threshold: query.threshold })
+  // Its own total is the one nakamoto sums anyway: no second pass over a million weights.
+  const total = denominated === counted ? undefined : sumWeights(denominated.weights)
+  const result = nakamoto({ weights: counted.weights, total, threshold: query.threshold })
   return { dao: dao.name, measured, result, labels: { file: labels.file, applied: counted }, names: counted.names }
 }
 
@@ -37,6 +45,16 @@ export function measureConcentration(db: Db, dao: Dao, query: ResolveWeightsPara
   const measured = resolveWeights(db, dao, query)
   const counted = applyLabels({ weights: measured.weights, labels: labels.map })
   return { dao: dao.name, measured, result: concentration({ weights: counted.weights }), labels: { file: labels.file, applied: counted } }
+}
+
+/** Snapshot vp is not in token units: votes cast on a Snapshot proposal are measured over their own total only. */
+function refuseSnapshotOnChainDenominator(db: Db, dao: Dao, query: ResolveWeightsParameters): void {
+  if (query.proposal === undefined || query.denominator === undefined || query.denominator === 'votes-cast') return
+  const [ref] = listProposals(db, dao, { proposal: query.proposal, ...(query.source ? { source: query.source } : {}) })
+  if (ref?.source === 'snapshot')
+    throw new UsageError(
+      `Proposal ${ref.id} is a Snapshot proposal: its vp is the space's strategy score (an off-chain float), not token units, so it cannot be divided by --denominator ${query.denominator}; use --denominator votes-cast.`,
+    )
 }
 
 /**
@@ -61,9 +79,27 @@ export type DecisiveQuery = {
 /** Every stored proposal (or one), assessed under its counting rule, and the whale-decided summary. */
 export function measureDecisive(db: Db, dao: Dao, query: DecisiveQuery, labels: LoadedLabels): DecisiveReport {
   const refs = listProposals(db, dao, { proposal: query.proposal, source: query.source })
-  const rows = refs.map((ref) => assess(ref, proposalVotes(db, dao, ref), query, labels))
+  // --rule / --quorum name a Governor counting rule: asked of Snapshot proposals alone, they are a mistake.
+  if ((query.rule || query.quorum) && refs.length > 0 && refs.every((ref) => ref.source === 'snapshot'))
+    throw new UsageError('--rule and --quorum apply to Governor and imported votes; Snapshot proposals are counted by their own type and quorum.')
+  const rows = refs.map((ref) => (ref.source === 'snapshot' ? assessSnapshot(db, dao, ref, query.whales) : assess(ref, proposalVotes(db, dao, ref), query, labels)))
   const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed && r.unsettled === null).map((r) => r.result), whales: query.whales })
   return { dao: dao.name, whales: query.whales, summary, proposals: rows, labelsFile: labels.file }
+}
+
+/**
+ * One Snapshot proposal through `decisiveSnapshot` (exact for single-choice and basic, a
+ * greedy bound otherwise): the hub's floats as stored, the votes whose choice fits the
+ * type (the others are out of the hub's scores too), the proposal's quorum against the
+ * total. Labels are not applied: an entity's addresses may have chosen differently.
+ */
+export function assessSnapshot(db: Db, dao: Dao, ref: ProposalRef, whales: number): SnapshotDecisiveRow {
+  const { proposal, votes, leftOut } = readFittingSnapshotVotes(db, dao, ref.id)
+  const row = { kind: 'snapshot' as const, ref, choices: proposal.choices, unsettled: unsettledOutcome(ref), anomalies: leftOut }
+  if (!isSnapshotType(proposal.type))
+    return { ...row, assessed: false, result: { outcome: 'not-scored', decisive: null, exact: false, type: proposal.type } }
+  const result = decisiveSnapshot({ votes, type: proposal.type, quorum: proposal.quorum, choices: proposal.choices, whales })
+  return { ...row, assessed: true, result }
 }
 
 /** One proposal: rule and quorum from the flags or the source, labels applied, then `decisive`. */

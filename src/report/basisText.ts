@@ -1,5 +1,6 @@
 /** Human phrases for what an analysis measured: basis, denominator, population, scale. */
 import type { ResolvedWeights } from '../store/weights.js'
+import { SNAPSHOT_FLOAT_NOTE } from './decisiveSnapshot.js'
 
 type Measured = Pick<ResolvedWeights, 'basis' | 'denominator' | 'blockNumber' | 'proposal' | 'scale'>
 
@@ -43,6 +44,13 @@ export function populationNoun(m: Pick<Measured, 'basis'>): string {
     case 'votes':
       return 'voters with votes cast > 0'
   }
+}
+
+/** Votes cast on a Snapshot proposal: off-chain floats, read as the hub's decimals; undefined otherwise. */
+export function snapshotVotesNote(m: Pick<Measured, 'proposal' | 'scale'>): string | undefined {
+  if (m.proposal?.source !== 'snapshot') return undefined
+  const units = m.scale === 0 ? 'as whole numbers' : `× 10^${m.scale} as exact integers (${(10n ** BigInt(m.scale)).toString()} means 1 vp)`
+  return `${SNAPSHOT_FLOAT_NOTE} Weights are each vote's vp as the decimal the hub sent, ${units}; votes whose choice does not fit the proposal's type are left out, as the hub does.`
 }
 
 /** Why weights look 10^scale times larger than the file's numbers; undefined when scale is 0. */

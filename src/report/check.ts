@@ -16,6 +16,7 @@ import { nakamotoJson, type NakamotoReport } from './nakamoto.js'
 import { describeBasis, describeDenominator } from './basisText.js'
 import { labelsJson, labelsNotes } from './labelsNote.js'
 import { percent } from './percent.js'
+import { SNAPSHOT_FLOAT_NOTE } from './decisiveSnapshot.js'
 
 export type CheckStatus = 'ok' | 'breached' | 'not-assessed'
 
@@ -42,6 +43,8 @@ export type WhaleCheckInput = {
   proposal: string | null
   /** Ids of the whale-decided proposals in scope. */
   whaleDecidedIds: string[]
+  /** Of the assessed, Snapshot proposals (their numbers are off-chain floats, said so). */
+  snapshotAssessed?: number
 }
 
 export type CheckReport = {
@@ -50,6 +53,8 @@ export type CheckReport = {
   whale?: WhaleCheckInput
   labelsFile: string | null
 }
+
+const SNAPSHOT_CHECK_NOTE = `${SNAPSHOT_FLOAT_NOTE} Their decisive voters are exact for single-choice and basic, a greedy upper bound for other types.`
 
 const ratioText = (r: Ratio) => `${r.num}/${r.den}`
 
@@ -123,6 +128,7 @@ export function whaleCheckJson(w: WhaleCheckInput) {
     since: w.since,
     proposal: w.proposal,
     whaleDecidedProposals: w.whaleDecidedIds,
+    ...(w.snapshotAssessed ? { snapshot: { assessed: w.snapshotAssessed, note: SNAPSHOT_CHECK_NOTE } } : {}),
   }
   if (s.decided === 0) {
     const reason = scopeReason(w)
@@ -212,7 +218,11 @@ function tabular(r: CheckReport, format: Format): Tabular {
     notes:
       format === 'csv'
         ? undefined
-        : [...(wide ? [] : j.checks.map((c) => `${c.name}: ${c.message}.`)), ...(r.nakamoto ? labelsNotes(r.nakamoto.report.labels) : [])],
+        : [
+            ...(wide ? [] : j.checks.map((c) => `${c.name}: ${c.message}.`)),
+            ...(r.nakamoto ? labelsNotes(r.nakamoto.report.labels) : []),
+            ...(r.whale?.snapshotAssessed ? [`${r.whale.snapshotAssessed} of the assessed proposal(s) are Snapshot's: ${SNAPSHOT_CHECK_NOTE}`] : []),
+          ],
   }
 }
 

@@ -13,6 +13,7 @@ import type { Cell, Format, Tabular } from './format.js'
 import { render } from './render.js'
 import { labelsJson } from './labelsNote.js'
 import { percent } from './percent.js'
+import { isSnapshotRow, SNAPSHOT_FLOAT_NOTE, snapshotNumber, snapshotOutcomeText, snapshotProposalJson, snapshotRowNote, type SnapshotDecisiveRow } from './decisiveSnapshot.js'
 
 export type RuleFrom = 'flag' | 'source' | null
 export type QuorumFrom = 'flag' | 'source' | 'default-zero'
@@ -35,7 +36,8 @@ export type DecisiveReport = {
   dao: string
   whales: number
   summary: SummarizeDecisiveResult
-  proposals: DecisiveRow[]
+  /** Governor and imported proposals, and Snapshot ones (report/decisiveSnapshot.ts). */
+  proposals: (DecisiveRow | SnapshotDecisiveRow)[]
   labelsFile: string | null
 }
 
@@ -44,7 +46,8 @@ const ASSUMPTION = 'counting rule and quorum unknown: outcome taken as for > aga
 /** Decided proposals only: canceled and still-open ones report their state and no decisive set. */
 const decided = (p: DecisiveRow) => p.assessed && p.unsettled === null
 
-function proposalJson(p: DecisiveRow) {
+function proposalJson(p: DecisiveRow | SnapshotDecisiveRow) {
+  if (isSnapshotRow(p)) return snapshotProposalJson(p)
   const r = p.result
   return {
     source: p.ref.source,
@@ -83,6 +86,7 @@ function labelsUnion(r: DecisiveReport) {
   const merged = new Map<string, { entity: string; address: string; addresses: Set<string> }>()
   const excluded = new Map<string, { address: string; label: string }>()
   for (const p of r.proposals) {
+    if (isSnapshotRow(p)) continue // labels are not applied to Snapshot votes
     for (const m of p.labels.merged) {
       const e = merged.get(m.entity) ?? { entity: m.entity, address: m.address, addresses: new Set<string>() }
       for (const a of m.addresses) e.addresses.add(a)
@@ -115,6 +119,9 @@ export function decisiveJson(r: DecisiveReport) {
   }
 }
 
+/** Exact amounts as integers; Snapshot's floats (a number) as such; none as empty. */
+const amountText = (x: bigint | number | null) => (x === null ? null : typeof x === 'number' ? snapshotNumber(x) : x.toString())
+
 const shortList = (xs: readonly string[], n = 3) => (xs.length <= n ? xs.join(', ') : `${xs.slice(0, n).join(', ')} +${xs.length - n} more`)
 
 function tableView(r: DecisiveReport): Tabular {
@@ -124,16 +131,22 @@ function tableView(r: DecisiveReport): Tabular {
     notes.push(
       `${j.unassessed} proposal(s) have no known counting rule or quorum (imported votes): the outcome shown is for > against with quorum 0, decisive is not computed (-), and they are left out of the share. Pass --rule bravo|oz-simple|oz-bravo-quorum (and --quorum N) to assess them.`,
     )
-  const flagged = r.proposals.filter((p) => p.assessed && p.ruleFrom === 'flag')
+  const governorRows = r.proposals.filter((p): p is DecisiveRow => !isSnapshotRow(p))
+  const flagged = governorRows.filter((p) => p.assessed && p.ruleFrom === 'flag')
   if (flagged.length) {
     const rule = flagged[0]!.result.rule
     const quorum = flagged.some((p) => p.quorumFrom === 'flag') ? 'quorum from --quorum' : 'quorum 0 (no --quorum given)'
     notes.push(`Rule ${rule.id} (${rule.countingMode}) from --rule; ${quorum}.`)
   }
   if (j.inexact > 0) notes.push(`${j.inexact} whale-decided count(s) rest on a search cut short: an upper bound, not proven minimal.`)
-  for (const p of r.proposals)
+  for (const p of governorRows)
     if (p.ref.scale > 0)
       notes.push(`Proposal ${p.ref.id}: amounts are the imported values × 10^${p.ref.scale} (exact integers; ${(10n ** BigInt(p.ref.scale)).toString()} means 1).`)
+  const snapshotRows = j.proposals.filter((p) => p.source === 'snapshot')
+  if (snapshotRows.length > 0) {
+    notes.push(`${SNAPSHOT_FLOAT_NOTE} Decisive voters of Snapshot proposals are exact for single-choice and basic, a greedy upper bound (≤) for other types; labels and --rule/--quorum do not apply to them.`)
+    for (const p of snapshotRows) if ('scores' in p) notes.push(snapshotRowNote(p))
+  }
   if (j.labels.file !== null) {
     const merged = j.labels.merged.length ? j.labels.merged.map((m) => `${m.entity} = ${m.addresses.join(' + ')}`).join('; ') : 'none'
     const excluded = j.labels.excluded.length ? j.labels.excluded.map((e) => `${e.address} (${e.label})`).join('; ') : 'none'
@@ -161,11 +174,11 @@ function tableView(r: DecisiveReport): Tabular {
     rows: j.proposals.map((p) => ({
       source: p.source,
       id: p.id,
-      outcome: p.assessed ? p.outcome : `${p.outcome} (assumed)`,
-      for: p.for.toString(),
-      against: p.against.toString(),
-      abstain: p.abstain.toString(),
-      quorum: p.assessed ? p.quorum.toString() : null,
+      outcome: 'scores' in p ? snapshotOutcomeText(p) : p.assessed ? p.outcome : `${p.outcome} (assumed)`,
+      for: amountText(p.for),
+      against: amountText(p.against),
+      abstain: amountText(p.abstain),
+      quorum: p.assessed ? amountText(p.quorum) : null,
       voters: p.voters,
       nakamoto: p.nakamoto,
       decisive: p.decisive === null ? null : `${p.decisive}${p.exact ? '' : ' (≤)'}`,
@@ -189,7 +202,7 @@ function csvView(r: DecisiveReport): Tabular {
   const rows: Record<string, Cell>[] = [
     ...j.proposals.map((p) => ({
       kind: 'proposal', source: p.source, id: p.id, title: p.title, outcome: p.outcome,
-      for: p.for.toString(), against: p.against.toString(), abstain: p.abstain.toString(), quorum: p.quorum.toString(),
+      for: amountText(p.for), against: amountText(p.against), abstain: amountText(p.abstain), quorum: amountText(p.quorum),
       voters: p.voters, nakamoto: p.nakamoto, decisive: p.decisive, decisiveVoters: p.decisiveVoters.join(';'),
       whaleDecided: String(p.whaleDecided), exact: String(p.exact), assessed: String(p.assessed), rule: p.rule,
       ruleFrom: p.ruleFrom, quorumFrom: p.quorumFrom, scale: p.scale, ...ctx,

@@ -9,7 +9,7 @@ import type { ResolvedWeights } from '../store/weights.js'
 import type { Format, Tabular } from './format.js'
 import { render } from './render.js'
 import { labelsCsvRows, labelsJson, labelsNotes, type LabelsUse } from './labelsNote.js'
-import { describeBasis, describeDenominator, populationNoun, scaleNote } from './basisText.js'
+import { describeBasis, describeDenominator, populationNoun, scaleNote, snapshotVotesNote } from './basisText.js'
 import { percent } from './percent.js'
 import { titleBlock } from './titleBlock.js'
 
@@ -40,6 +40,7 @@ export function nakamotoJson(r: NakamotoReport) {
     topShare: share(result.topWeight, result.total),
     top: result.top.map((t) => ({ address: t.address, label: r.names.get(t.address) ?? null, weight: t.weight, share: t.share })),
     scale: measured.scale,
+    ...(measured.proposal?.source === 'snapshot' ? { note: snapshotVotesNote(measured) } : {}),
     labels: labelsJson(r.labels),
   }
 }
@@ -82,7 +83,7 @@ function tableView(r: NakamotoReport, markdown: boolean): Tabular {
         cumulative: percent(share(cumulative, result.total)),
       }
     }),
-    notes: [scaleNote(measured.scale), ...labelsNotes(r.labels)].filter((n): n is string => n !== undefined),
+    notes: [snapshotVotesNote(measured) ?? scaleNote(measured.scale), ...labelsNotes(r.labels)].filter((n): n is string => n !== undefined),
   }
 }
 

@@ -5,9 +5,11 @@
  * counting mode, quorum, state and snapshot block filled in) — no command changes.
  *
  * Stored today: on-chain Governor votes (src/store/governorQueries.ts, with the governor's
- * counting mode, quorum at the snapshot and state) and imported votes (`govaudit import
- * --votes`), which carry no title, counting rule, quorum, state or snapshot block (all
- * null) and whose amounts are in units of 10^-scale of the file's numbers.
+ * counting mode, quorum at the snapshot and state), Snapshot votes (snapshotVoteReader.ts:
+ * counting mode `snapshot-<type>`, vp read as the hub's decimals on a per-proposal scale)
+ * and imported votes (`govaudit import --votes`), which carry no title, counting rule,
+ * quorum, state or snapshot block (all null) and whose amounts are in units of 10^-scale
+ * of the file's numbers.
  */
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
@@ -15,6 +17,7 @@ import { fromWord } from './amount.js'
 import { VOTE_SOURCES, type VoteSource } from './voteSources.js'
 import { UsageError } from '../errors.js'
 import { governorVoteReader } from './governorQueries.js'
+import { snapshotVoteReader } from './snapshotVoteReader.js'
 
 export { VOTE_SOURCES, type VoteSource } from './voteSources.js'
 
@@ -37,10 +40,15 @@ export type ProposalRef = {
 /** One row of votes: a voter's amounts per support (a voter may have several rows). */
 export type StoredVote = { voter: string; for: bigint; against: bigint; abstain: bigint }
 
+/** One voter's total cast on a proposal, in the ProposalRef's units. */
+export type VoterWeight = { address: string; weight: bigint }
+
 export type VoteSourceReader = {
   /** Every proposal of the DAO in this source, in a stable order. */
   proposals(db: Db, dao: Dao): ProposalRef[]
   votes(db: Db, dao: Dao, id: string): StoredVote[]
+  /** Each voter's total cast, for a source whose votes are not all for/against/abstain (Snapshot choices); default: `votes` summed per voter. */
+  votesCast?(db: Db, dao: Dao, id: string): VoterWeight[]
 }
 
 const SUPPORT_KEY = ['against', 'for', 'abstain'] as const
@@ -66,7 +74,7 @@ const importReader: VoteSourceReader = {
 }
 
 /** Readers by source; a source without one is not stored by this version. */
-const READERS: { readonly [S in VoteSource]?: VoteSourceReader } = { governor: governorVoteReader, import: importReader }
+const READERS: { readonly [S in VoteSource]?: VoteSourceReader } = { governor: governorVoteReader, snapshot: snapshotVoteReader, import: importReader }
 
 /** Decimal ids numerically, then everything else as text. */
 function compareIds(a: string, b: string): number {
@@ -87,13 +95,13 @@ export type ListProposalsParameters = { source?: VoteSource; proposal?: string }
 export function listProposals(db: Db, dao: Dao, { source, proposal }: ListProposalsParameters = {}): ProposalRef[] {
   if (source !== undefined && !READERS[source])
     throw new UsageError(
-      `--source ${source}: this version does not store ${source} proposals yet; use --source governor or import.`,
+      `--source ${source}: this version does not store ${source} proposals yet; use --source ${VOTE_SOURCES.filter((s) => READERS[s]).join(', ')}.`,
     )
   const sources = source ? [source] : VOTE_SOURCES.filter((s) => READERS[s])
   const all = sources.flatMap((s) => READERS[s]!.proposals(db, dao))
   if (all.length === 0)
     throw new UsageError(
-      `DAO "${dao.name}" has no stored proposals${source ? ` from ${source}` : ''}; index its governor (\`govaudit index --governor ADDR\`) or import votes (\`govaudit import ${dao.name} --votes FILE.csv\`).`,
+      `DAO "${dao.name}" has no stored proposals${source ? ` from ${source}` : ''}; index its governor (\`govaudit index --governor ADDR\`) or Snapshot space (\`--snapshot SPACE\`), or import votes (\`govaudit import ${dao.name} --votes FILE.csv\`).`,
     )
   if (proposal === undefined) return all
   const found = all.filter((p) => p.id === proposal)
@@ -108,9 +116,26 @@ export function listProposals(db: Db, dao: Dao, { source, proposal }: ListPropos
   return found
 }
 
+function readerFor(source: VoteSource): VoteSourceReader {
+  const reader = READERS[source]
+  if (!reader) throw new UsageError(`This version does not store ${source} proposals yet.`)
+  return reader
+}
+
 /** The votes of one proposal, as stored rows (merge per voter before counting). */
 export function proposalVotes(db: Db, dao: Dao, ref: Pick<ProposalRef, 'source' | 'id'>): StoredVote[] {
-  const reader = READERS[ref.source]
-  if (!reader) throw new UsageError(`This version does not store ${ref.source} proposals yet.`)
-  return reader.votes(db, dao, ref.id)
+  return readerFor(ref.source).votes(db, dao, ref.id)
+}
+
+/** Every voter's total cast (for + against + abstain), rows of one voter summed, exact. */
+export function votesCastWeights(votes: readonly StoredVote[]): VoterWeight[] {
+  const sums = new Map<string, bigint>()
+  for (const v of votes) sums.set(v.voter, (sums.get(v.voter) ?? 0n) + v.for + v.against + v.abstain)
+  return [...sums].map(([address, weight]) => ({ address, weight }))
+}
+
+/** Each voter's total cast on one proposal, whatever the source's votes are (supports or Snapshot choices). */
+export function proposalVotesCast(db: Db, dao: Dao, ref: Pick<ProposalRef, 'source' | 'id'>): VoterWeight[] {
+  const reader = readerFor(ref.source)
+  return reader.votesCast ? reader.votesCast(db, dao, ref.id) : votesCastWeights(reader.votes(db, dao, ref.id))
 }

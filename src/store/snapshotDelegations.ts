@@ -4,9 +4,13 @@
  */
 import type { Db } from './db.js'
 import { getCursor, setCursor } from './daos.js'
-import type { DelegationEvent } from '../sources/snapshot/delegateRegistry.js'
+import type { Dao } from './daos.js'
+import { GLOBAL_DELEGATION_ID, spaceDelegationId, type DelegationEvent } from '../sources/snapshot/delegateRegistry.js'
+import { UsageError } from '../errors.js'
 
-export const delegationStream = (registry: string, space: string) => `snapshot-delegation:${registry.toLowerCase()}:${space}`
+const STREAM_PREFIX = 'snapshot-delegation:'
+
+export const delegationStream = (registry: string, space: string) => `${STREAM_PREFIX}${registry.toLowerCase()}:${space}`
 
 /** Insert events (idempotent on the natural key) and advance the stream's cursor: one transaction. */
 export function writeDelegations(db: Db, p: { daoId: number; stream: string; events: readonly DelegationEvent[]; toBlock: number }): void {
@@ -54,4 +58,60 @@ export function delegationsAt(db: Db, p: { daoId: number; registry: string; spac
     if (!have || (have.scope === 'global' && scope === 'space')) out.set(delegator, { delegator, delegate, scope })
   }
   return [...out.values()].sort((a, b) => (a.delegator < b.delegator ? -1 : a.delegator > b.delegator ? 1 : 0))
+}
+
+/** One indexed (registry, space) pair and the block its events are indexed through. */
+export type DelegationStream = { registry: string; space: string; cursor: number }
+
+
+/** The DAO's indexed delegation streams, by space then registry. */
+export function delegationStreams(db: Db, daoId: number): DelegationStream[] {
+  const rows = db
+    .prepare(`SELECT stream, block_number FROM cursor WHERE dao_id = ? AND substr(stream, 1, ?) = ? ORDER BY stream`)
+    .all(daoId, STREAM_PREFIX.length, STREAM_PREFIX) as { stream: string; block_number: number }[]
+  return rows.map((r) => {
+    // `snapshot-delegation:<registry>:<space>`: the registry is an address, so the space is everything after its colon.
+    const rest = r.stream.slice(STREAM_PREFIX.length)
+    const colon = rest.indexOf(':')
+    return { registry: rest.slice(0, colon), space: rest.slice(colon + 1), cursor: r.block_number }
+  })
+}
+
+export type SnapshotDelegationsQuery = { space?: string; registry?: string; block?: number }
+
+export type SnapshotDelegationsAt = DelegationStream & {
+  spaceId: string
+  globalId: string
+  /** The block the delegations are in force at (default: the stream's cursor). */
+  blockNumber: number
+  delegations: SnapshotDelegation[]
+}
+
+/**
+ * "Who delegated to whom for this space at block B", from the one indexed stream the query
+ * names (a DAO usually has one space and one registry: then nothing needs naming). A
+ * UsageError names the fix when nothing is indexed, the choice is ambiguous, or the block
+ * is beyond what is indexed.
+ */
+export function readSnapshotDelegations(db: Db, dao: Pick<Dao, 'id' | 'name'>, q: SnapshotDelegationsQuery = {}): SnapshotDelegationsAt {
+  const all = delegationStreams(db, dao.id)
+  if (all.length === 0)
+    throw new UsageError(
+      `DAO "${dao.name}" has no Snapshot delegations indexed; run \`govaudit index --name ${dao.name} --rpc URL --snapshot SPACE\` on a chain with the DelegateRegistry (or pass --delegate-registry ADDR).`,
+    )
+  const registry = q.registry?.toLowerCase()
+  const matching = all.filter((s) => (q.space === undefined || s.space === q.space) && (registry === undefined || s.registry === registry))
+  const known = all.map((s) => `${s.space} (registry ${s.registry})`).join(', ')
+  if (matching.length === 0)
+    throw new UsageError(`No Snapshot delegations indexed for ${[q.space && `space ${q.space}`, registry && `registry ${registry}`].filter(Boolean).join(' and ')} in DAO "${dao.name}"; indexed: ${known}.`)
+  if (matching.length > 1)
+    throw new UsageError(`DAO "${dao.name}" has Snapshot delegations indexed for ${known}; pass --snapshot SPACE (and --delegate-registry ADDR) to pick one.`)
+  const stream = matching[0]!
+  const blockNumber = q.block ?? stream.cursor
+  if (blockNumber > stream.cursor)
+    throw new UsageError(
+      `Snapshot delegations of ${stream.space} are indexed through block ${stream.cursor}; --block ${blockNumber} is beyond it (run \`govaudit index\` again to go further).`,
+    )
+  const ids = { spaceId: spaceDelegationId(stream.space), globalId: GLOBAL_DELEGATION_ID }
+  return { ...stream, ...ids, blockNumber, delegations: delegationsAt(db, { daoId: dao.id, registry: stream.registry, ...ids, blockNumber }) }
 }

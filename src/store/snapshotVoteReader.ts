@@ -1,6 +1,5 @@
 /**
- * The `snapshot` reader for src/store/proposalVotes.ts READERS (register it there as
- * `snapshot: snapshotVoteReader`).
+ * The `snapshot` reader in src/store/proposalVotes.ts READERS.
  *
  * Snapshot vp is a float (SnapshotVp). To hand it to the exact, bigint-based consumers it
  * is read as the decimal the hub sent: each vp's shortest round-trip decimal (what JSON
@@ -12,13 +11,17 @@
  * Only `basic` proposals have for/against/abstain votes (choices 1, 2, 3). Votes whose
  * choice does not fit are left out, as the hub leaves them out of its scores
  * (`scoreSnapshot` lists them as anomalies). The votes of other types are choices, not
- * supports: asking for them here is a UsageError pointing to the Snapshot scoring.
+ * supports: asking for them here is a UsageError (`decisive` and `check` read Snapshot
+ * proposals through `decisiveSnapshot` instead). Votes cast (`votesCast`, what
+ * `nakamoto --proposal` measures) exist for every type: each fitting vote's vp.
  */
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import type { ProposalRef, StoredVote, VoteSourceReader } from './proposalVotes.js'
 import { UsageError } from '../errors.js'
 import { findSnapshotProposal, readSnapshotProposals, readSnapshotVotes } from './snapshotStore.js'
+import { isSnapshotType, parseSnapshotChoice } from '../analysis/snapshotScoring.js'
+import type { HubProposal, HubVote } from '../sources/snapshot/types.js'
 
 /** A finite float ≥ 0 as the exact decimal of its shortest round-trip text: `digits · 10^-scale`. */
 export function vpToDecimal(x: number): { digits: bigint; scale: number } {
@@ -70,8 +73,7 @@ export const snapshotVoteReader: VoteSourceReader = {
   },
 
   votes(db: Db, dao: Dao, id: string): StoredVote[] {
-    const p = findSnapshotProposal(db, dao.id, id)
-    if (!p) throw new UsageError(`No Snapshot proposal "${id}" for DAO "${dao.name}".`)
+    const p = requireProposal(db, dao, id)
     if (p.type !== 'basic')
       throw new UsageError(`Snapshot proposal ${id} is ${p.type}: its votes are choices, not for/against/abstain; only basic proposals are read this way.`)
     const all = readSnapshotVotes(db, dao.id, id)
@@ -84,4 +86,29 @@ export const snapshotVoteReader: VoteSourceReader = {
     }
     return out
   },
+
+  votesCast(db: Db, dao: Dao, id: string) {
+    const { proposal: p, votes: cast } = readFittingSnapshotVotes(db, dao, id)
+    const { amounts } = scaled([p.quorum, ...cast.map((v) => v.vp)])
+    return cast.map((v, i) => ({ address: v.voter, weight: amounts[i + 1]! }))
+  },
+}
+
+/**
+ * A stored proposal and its votes whose choice fits its type (the hub's validity rules),
+ * with how many were left out. A type this version does not score (a custom plugin's)
+ * keeps every vote: validity is unknown there, not failed.
+ */
+export function readFittingSnapshotVotes(db: Db, dao: Dao, id: string): { proposal: HubProposal; votes: HubVote[]; leftOut: number } {
+  const proposal = requireProposal(db, dao, id)
+  const type = proposal.type
+  const all = readSnapshotVotes(db, dao.id, id)
+  const votes = isSnapshotType(type) ? all.filter((v) => typeof parseSnapshotChoice(type, v.choice, proposal.choices.length) !== 'string') : all
+  return { proposal, votes, leftOut: all.length - votes.length }
+}
+
+function requireProposal(db: Db, dao: Dao, id: string): HubProposal {
+  const p = findSnapshotProposal(db, dao.id, id)
+  if (!p) throw new UsageError(`No Snapshot proposal "${id}" for DAO "${dao.name}".`)
+  return p
 }

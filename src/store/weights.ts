@@ -22,7 +22,7 @@ import type { Dao } from './daos.js'
 import type { Basis, Denominator } from '../config/analysisOptions.js'
 import { balancesAt, votingPowerAt, type AccountWeight } from './tokenQueries.js'
 import { daoKind, importedHolders, type ImportedHolders } from './imports.js'
-import { listProposals, proposalVotes, type ProposalRef, type StoredVote, type VoteSource } from './proposalVotes.js'
+import { listProposals, proposalVotesCast, type ProposalRef, type VoteSource } from './proposalVotes.js'
 import { UsageError } from '../errors.js'
 
 /** What was measured: `imported` is an imported DAO's holder list (asked for as voting-power or balance). */
@@ -50,12 +50,7 @@ export type ResolvedWeights = {
   denominatorWeights: AccountWeight[]
 }
 
-/** Every voter's total cast (for + against + abstain), rows of one voter summed, exact. */
-export function votesCastWeights(votes: readonly StoredVote[]): AccountWeight[] {
-  const sums = new Map<string, bigint>()
-  for (const v of votes) sums.set(v.voter, (sums.get(v.voter) ?? 0n) + v.for + v.against + v.abstain)
-  return [...sums].map(([address, weight]) => ({ address, weight }))
-}
+export { votesCastWeights } from './proposalVotes.js'
 
 const rescale = (weights: AccountWeight[], from: number, to: number): AccountWeight[] =>
   from === to ? weights : weights.map((w) => ({ address: w.address, weight: w.weight * 10n ** BigInt(to - from) }))
@@ -76,7 +71,7 @@ export function resolveWeights(db: Db, dao: Dao, p: ResolveWeightsParameters = {
   if (basis === 'votes') {
     if (p.proposal === undefined) throw new UsageError('--basis votes needs --proposal ID: the proposal whose votes cast are measured.')
     const [proposal] = listProposals(db, dao, { proposal: p.proposal, ...(p.source ? { source: p.source } : {}) })
-    const weights = votesCastWeights(proposalVotes(db, dao, proposal!))
+    const weights = proposalVotesCast(db, dao, proposal!)
     const denominator = p.denominator ?? 'votes-cast'
     const base = { basis, denominator, proposal: proposal!, scale: proposal!.scale, weights }
     switch (denominator) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { decisiveSnapshot, type SnapshotType, type SnapshotVote } from '../../src/analysis/decisiveSnapshot.js'
+import { scoreSnapshot } from '../../src/analysis/snapshotScoring.js'
 import { UsageError } from '../../src/errors.js'
 
 const popcount = (x: number) => {
@@ -115,6 +116,36 @@ describe('decisiveSnapshot: worked examples', () => {
   })
 })
 
+describe('decisiveSnapshot ranked-choice: the hub\'s instant-runoff', () => {
+  test('a tie for last eliminates the lower-numbered choice, which decides the winner', () => {
+    // Ballots (most preferred first), vp: a [1,2,3,4] 40 · b [2,3,1,4] 30 · c [3,2,1,4] 20 · d [4,3,2,1] 10.
+    // Round 1: 1: 40, 2: 30, 3: 20, 4: 10 → 4 out. Round 2: d → 3: 1: 40, 2: 30, 3: 30; 2 and 3 tie
+    // for last → the hub eliminates 2 (eliminating 3 would make 2 win with 60).
+    // Round 3: b → 3: 1: 40, 3: 60 > 50 → 3 wins, scores [40, 0, 60, 0].
+    // Final-round supporters of 3: b (30), c (20), d (10). Without b: 1: 40 of 70 > 35 in round 1 → 1 wins.
+    const votes = [
+      { voter: '0xa', choice: [1, 2, 3, 4], vp: 40 },
+      { voter: '0xb', choice: [2, 3, 1, 4], vp: 30 },
+      { voter: '0xc', choice: [3, 2, 1, 4], vp: 20 },
+      { voter: '0xd', choice: [4, 3, 2, 1], vp: 10 },
+    ]
+    const r = decisiveSnapshot({ votes, type: 'ranked-choice', quorum: 0, choices: ['A', 'B', 'C', 'D'] })
+    expect(r).toMatchObject({ outcome: 'won', winner: 3, scores: [40, 0, 60, 0], decisive: 1, decisiveVoters: ['0xb'], exact: true })
+    // The same tally as the scoring that rechecks the hub (one implementation).
+    expect(r.scores).toEqual(scoreSnapshot({ type: 'ranked-choice', choices: ['A', 'B', 'C', 'D'], votes }).scores)
+  })
+
+  test('two choices left in an exact tie: tied, nothing to flip', () => {
+    const votes = [
+      { voter: '0xa', choice: [1, 2, 3], vp: 10 },
+      { voter: '0xb', choice: [2, 1, 3], vp: 10 },
+      { voter: '0xc', choice: [3, 2, 1], vp: 0 },
+    ]
+    // Round 1: 1: 10, 2: 10, 3: 0 → 3 out; round 2: 1: 10, 2: 10 with two left → final, tied.
+    expect(decisiveSnapshot({ votes, type: 'ranked-choice', quorum: 0, choices: ['A', 'B', 'C'] })).toMatchObject({ outcome: 'tied', winner: null, decisive: null, scores: [10, 10, 0] })
+  })
+})
+
 describe('decisiveSnapshot equals brute force for single-choice and basic', () => {
   for (const type of ['single-choice', 'basic'] as const)
     test(type, () =>
@@ -148,8 +179,8 @@ describe('decisiveSnapshot other types: a valid upper bound', () => {
     type === 'approval'
       ? fc.uniqueArray(fc.integer({ min: 1, max: n }), { minLength: 1, maxLength: n })
       : type === 'ranked-choice'
-        ? fc.shuffledSubarray([1, 2, 3, 4], { minLength: 1 })
-        : fc.dictionary(fc.constantFrom('1', '2', '3', '4'), fc.integer({ min: 0, max: 5 }), { minKeys: 1 })
+        ? fc.shuffledSubarray([1, 2, 3, 4], { minLength: n }) // the hub accepts full rankings only
+        : fc.dictionary(fc.constantFrom('1', '2', '3', '4'), fc.integer({ min: 0, max: 5 }), { minKeys: 1 }).filter((w) => Object.values(w).some((x) => x > 0))
 
   for (const type of ['approval', 'weighted', 'quadratic', 'ranked-choice'] as const)
     test(type, () =>

@@ -66,7 +66,7 @@ describe('scoreSnapshot: worked examples', () => {
     const r = scoreSnapshot({ type: 'ranked-choice', choices: ['A', 'B', 'C', 'D'], votes })
     expect(r.scores).toEqual([40, 0, 60, 0])
     expect(r.scoresTotal).toBe(100)
-    const rounds = instantRunoffRounds(votes.map((x) => ({ vp: x.vp, ranking: x.choice as number[] })), 4)
+    const rounds = instantRunoffRounds(votes.map((x) => ({ vp: x.vp, ranking: x.choice as number[] })))
     expect(rounds.map((x) => x.eliminated)).toEqual([4, 2, null])
   })
 

@@ -175,7 +175,7 @@ describe('check: bad thresholds', () => {
     ['--quorum without --rule', ['--max-whale-decided', '0.5', '--quorum', '10'], /--quorum needs --rule/],
     ['--rule nonsense', ['--max-whale-decided', '0.5', '--rule', 'nonsense'], /--rule must be bravo, oz-simple/],
     ['unknown proposal', ['--max-whale-decided', '0.5', '--proposal', '999'], /No proposal "999" for DAO/],
-    ['--source governor', ['--max-whale-decided', '0.5', '--source', 'snapshot'], /does not store snapshot proposals/],
+    ['--source snapshot, none stored', ['--max-whale-decided', '0.5', '--source', 'snapshot'], /has no stored proposals from snapshot/],
     ['unreadable labels', ['--min-nakamoto', '2', '--labels', '/nonexistent/labels.csv'], /Cannot read --labels file/],
     ['--format xml', ['--min-nakamoto', '2', '--format', 'xml'], /--format must be one of/],
   ]

@@ -128,7 +128,7 @@ describe('decisive without a rule (imported votes)', () => {
     const out = json(one!)
     expect(out.proposals.map((p: any) => p.id)).toEqual(['7'])
     expect(out.proposals[0]).toMatchObject({ quorum: '0', quorumFrom: 'default-zero', rule: 'oz-simple' })
-    const messages = [/--quorum needs --rule/, /does not store snapshot proposals yet/, /--rule must be bravo, oz-simple/, /--whales must be a whole number/]
+    const messages = [/--quorum needs --rule/, /has no stored proposals from snapshot/, /--rule must be bravo, oz-simple/, /--whales must be a whole number/]
     for (const [i, run] of bad.entries()) {
       expect(run.code).toBe(2)
       expect(run.stdout).toBe('')

@@ -20,7 +20,9 @@ import { getBlock } from '../../store/blocks.js'
 import { listProposals, proposalVotes, type ProposalRef, type VoteSource } from '../../store/proposalVotes.js'
 import { parseFormat, type Format } from '../../report/format.js'
 import { isBreached, renderCheck, type CheckReport, type WhaleCheckInput } from '../../report/check.js'
-import { unsettledOutcome, measureNakamoto } from '../measures.js'
+import { assessSnapshot, unsettledOutcome, measureNakamoto } from '../measures.js'
+import type { DecisiveSnapshotResult } from '../../analysis/decisiveSnapshot.js'
+import { findSnapshotProposal } from '../../store/snapshotStore.js'
 import { UsageError } from '../../errors.js'
 
 type CheckBasis = 'voting-power' | 'balance'
@@ -67,7 +69,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
 
 --min-nakamoto N: the Nakamoto coefficient (as \`govaudit nakamoto\`, on --basis at the last indexed block, or the imported holder list) must be at least N.
 
---max-whale-decided RATIO: of the decided proposals (as \`govaudit decisive\`), the share decided by at most --whales voters must not exceed RATIO. Proposals come from every stored vote source (today: imported votes; the governor source plugs in as it lands). With no assessable proposal (none stored, none since --since, none with a known counting rule, or none decided) the check is reported as "not assessed" and is not a breach.
+--max-whale-decided RATIO: of the decided proposals (as \`govaudit decisive\`), the share decided by at most --whales voters must not exceed RATIO. Proposals come from every stored vote source (governor, Snapshot, assessed as govaudit decisive does with its off-chain floats said so, and imported votes). With no assessable proposal (none stored, none since --since, none with a known counting rule, or none decided) the check is reported as "not assessed" and is not a breach.
 
 --since DATE keeps proposals whose snapshot block is dated on or after DATE; proposals without a known date (imported votes) are left out and counted.`,
     )
@@ -161,13 +163,22 @@ function storedProposals(db: Db, dao: Dao, opts: Pick<CheckOptions, 'source' | '
   }
 }
 
-/** Unix time of the proposal's snapshot block, when the store has that block's header. */
+/** Unix time of the proposal's snapshot block, when the store has that block's header; a Snapshot proposal's voting start. */
 function proposalTime(db: Db, dao: Dao, ref: ProposalRef): number | undefined {
+  if (ref.source === 'snapshot') return findSnapshotProposal(db, dao.id, ref.id)?.start
   return ref.snapshotBlock === null ? undefined : getBlock(db, dao.chainId, ref.snapshotBlock)?.timestamp
 }
 
-/** `decisive` on one proposal with its source's rule and quorum (or --rule/--quorum); an entity's addresses vote as one. */
-function assessProposal(db: Db, dao: Dao, ref: ProposalRef, opts: CheckOptions, labels: LoadedLabels, whales: number): DecisiveResult | undefined {
+/**
+ * `decisive` on one proposal with its source's rule and quorum (or --rule/--quorum); an
+ * entity's addresses vote as one. Snapshot proposals go through `decisiveSnapshot`, as in
+ * `govaudit decisive`.
+ */
+function assessProposal(db: Db, dao: Dao, ref: ProposalRef, opts: CheckOptions, labels: LoadedLabels, whales: number): DecisiveResult | DecisiveSnapshotResult | undefined {
+  if (ref.source === 'snapshot') {
+    const row = assessSnapshot(db, dao, ref, whales)
+    return row.assessed && row.unsettled === null && row.result.outcome !== 'not-scored' ? row.result : undefined
+  }
   const rule = opts.rule ?? (ref.countingMode !== null ? ruleFor(ref.countingMode) : undefined)
   if (rule === undefined || unsettledOutcome(ref) !== null) return undefined
   const quorum = opts.quorum !== undefined ? ceilScaled(opts.quorum, ref.scale) : (ref.quorum ?? 0n)
@@ -204,5 +215,6 @@ function measureWhaleDecided(db: Db, dao: Dao, opts: CheckOptions & { maxWhaleDe
     since: opts.since?.text ?? null,
     proposal: opts.proposal ?? null,
     whaleDecidedIds: assessed.filter((a) => a.result.whaleDecided).map((a) => a.ref.id),
+    snapshotAssessed: assessed.filter((a) => a.ref.source === 'snapshot').length,
   }
 }

@@ -29,7 +29,7 @@ export function registerDecisive(program: Command, ctx: CliContext): void {
     .command('decisive <dao>')
     .summary('fewest voters whose removal flips each proposal; share decided by whales')
     .description(
-      `For each proposal, the fewest voters whose removal would flip its outcome (passed: for <= against or quorum lost; defeated: for > against with quorum kept), and the share of decided proposals decided by at most --whales voters. Imported votes carry no counting rule or quorum: pass --rule (and --quorum) to assess them; without --rule their outcome is shown as for > against with quorum 0, their decisive count is null (unknown), and they are left out of the share.`,
+      `For each proposal, the fewest voters whose removal would flip its outcome (passed: for <= against or quorum lost; defeated: for > against with quorum kept), and the share of decided proposals decided by at most --whales voters. Imported votes carry no counting rule or quorum: pass --rule (and --quorum) to assess them; without --rule their outcome is shown as for > against with quorum 0, their decisive count is null (unknown), and they are left out of the share. Snapshot proposals are counted by their own type and quorum: exact for single-choice and basic, a greedy upper bound (exact: false) for approval, weighted, quadratic and ranked-choice; their numbers are off-chain floats (vp is the space's strategy score, not an exact integer), as every output says.`,
     )
     .option('--proposal <id>', 'only this proposal', parseProposalId)
     .option('--whales <k>', 'whale-decided when at most K voters decide it', parseNonNegativeInt('--whales'), 1)
@@ -44,7 +44,8 @@ export function registerDecisive(program: Command, ctx: CliContext): void {
 Examples:
   $ govaudit decisive mydao --rule bravo --quorum 400000
   $ govaudit decisive mydao --proposal 42 --whales 3 --rule oz-simple --format json
-  $ govaudit decisive mydao --labels labels.csv --format csv`,
+  $ govaudit decisive mydao --labels labels.csv --format csv
+  $ govaudit decisive uniswap --source snapshot --format json`,
     )
     .action((name: string, opts: DecisiveOptions) => {
       if (opts.quorum !== undefined && opts.rule === undefined)

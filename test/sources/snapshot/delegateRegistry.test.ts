@@ -1,63 +1,23 @@
 /**
- * DelegateRegistry on a real anvil: a registry with the Gnosis contract's events and view
- * (compiled here with solc-js), delegations set and cleared for a space id and the global
+ * DelegateRegistry on a real anvil: the fixture registry (fixtures/contracts/DelegateRegistry.sol,
+ * the Gnosis contract's events, view and rules), delegations set and cleared for a space id and the global
  * id, indexed through the RPC layer, and compared with the contract's own
  * `delegation(delegator, id)` at every block — never with values typed in.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createRequire } from 'node:module'
 import { ContractFactory, type Contract, type Signer } from 'ethers'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { useAnvil } from '../../helpers/anvil.js'
 import { devProvider } from '../../../src/devchain/devProvider.js'
+import { loadArtifact } from '../../../src/devchain/artifacts.js'
 import { createRpcClient } from '../../../src/sources/evm/rpc.js'
 import { openDb, type Db } from '../../../src/store/db.js'
 import { insertDao, type Dao } from '../../../src/store/daos.js'
 import { indexDelegations } from '../../../src/sources/snapshot/indexDelegations.js'
 import { delegationsAt } from '../../../src/store/snapshotDelegations.js'
 import { GLOBAL_DELEGATION_ID, spaceDelegationId } from '../../../src/sources/snapshot/delegateRegistry.js'
-
-const SOURCE = `// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.0;
-contract DelegateRegistry {
-    mapping (address => mapping (bytes32 => address)) public delegation;
-    event SetDelegate(address indexed delegator, bytes32 indexed id, address indexed delegate);
-    event ClearDelegate(address indexed delegator, bytes32 indexed id, address indexed delegate);
-    function setDelegate(bytes32 id, address delegate) public {
-        require (delegate != msg.sender, "Can't delegate to self");
-        require (delegate != address(0), "Can't delegate to 0x0");
-        address currentDelegate = delegation[msg.sender][id];
-        require (delegate != currentDelegate, "Already delegated to this address");
-        delegation[msg.sender][id] = delegate;
-        if (currentDelegate != address(0)) emit ClearDelegate(msg.sender, id, currentDelegate);
-        emit SetDelegate(msg.sender, id, delegate);
-    }
-    function clearDelegate(bytes32 id) public {
-        address currentDelegate = delegation[msg.sender][id];
-        require (currentDelegate != address(0), "No delegate set");
-        delegation[msg.sender][id] = address(0);
-        emit ClearDelegate(msg.sender, id, currentDelegate);
-    }
-}`
-
-function compile(): { abi: unknown[]; bytecode: string } {
-  const solc = createRequire(import.meta.url)('solc') as { compile(input: string): string }
-  const out = JSON.parse(
-    solc.compile(
-      JSON.stringify({
-        language: 'Solidity',
-        sources: { 'DelegateRegistry.sol': { content: SOURCE } },
-        settings: { evmVersion: 'cancun', optimizer: { enabled: true, runs: 200 }, outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
-      }),
-    ),
-  ) as { errors?: { severity: string; formattedMessage: string }[]; contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>> }
-  const errors = (out.errors ?? []).filter((e) => e.severity === 'error')
-  if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join('\n'))
-  const c = out.contracts['DelegateRegistry.sol']!.DelegateRegistry!
-  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` }
-}
 
 const chain = useAnvil()
 const SPACE = 'test.eth'
@@ -81,7 +41,7 @@ test('indexed delegations equal the registry view at every block, space over glo
   try {
     const signers: Signer[] = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => provider.getSigner(i)))
     const addr = await Promise.all(signers.map((s) => s.getAddress()))
-    const { abi, bytecode } = compile()
+    const { abi, bytecode } = loadArtifact('DelegateRegistry')
     const factory = new ContractFactory(abi as never, bytecode, signers[0]!)
     const deployed = await factory.deploy()
     await deployed.waitForDeployment()
@@ -108,7 +68,7 @@ test('indexed delegations equal the registry view at every block, space over glo
     // Two runs: up to mid, then the rest from the cursor.
     expect((await indexDelegations({ db, dao, rpc, space: SPACE, registry, fromBlock: start, toBlock: mid })).events).toBe(4)
     const second = await indexDelegations({ db, dao, rpc, space: SPACE, registry, fromBlock: start, toBlock: head })
-    expect(second).toEqual({ fromBlock: mid + 1, toBlock: head, events: 5 })
+    expect(second).toEqual({ registry, space: SPACE, fromBlock: mid + 1, toBlock: head, events: 5 })
 
     for (let b = start; b <= head; b++) {
       const expected: { delegator: string; delegate: string; scope: 'space' | 'global' }[] = []

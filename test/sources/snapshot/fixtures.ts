@@ -1,16 +1,11 @@
 /** Synthetic Snapshot fixtures for the loopback hub: deterministic, no clock, no Math.random. */
+import { mulberry32 } from '../../../src/analysis/mulberry32.js'
 import type { FixtureProposal, FixtureVote } from '../../helpers/snapshotHub.js'
 
-/** A small deterministic PRNG (mulberry32). */
+/** A small deterministic PRNG: uniform floats in [0, 1) from the shared mulberry32. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = mulberry32(seed)
+  return () => next() / 4294967296
 }
 
 const hex = (n: number, width = 40) => `0x${n.toString(16).padStart(width, '0')}`
