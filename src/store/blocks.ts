@@ -15,3 +15,10 @@ export function getBlock(db: Db, chainId: number, number: number): StoredBlock |
     | StoredBlock
     | undefined
 }
+
+/** Stored blocks of a chain numbered below `below`, newest first (at most `limit`). */
+export function storedBlocksBelow(db: Db, chainId: number, below: number, limit: number): StoredBlock[] {
+  return db
+    .prepare(`SELECT number, hash, timestamp FROM block WHERE chain_id = ? AND number < ? ORDER BY number DESC LIMIT ?`)
+    .all(chainId, below, limit) as StoredBlock[]
+}
