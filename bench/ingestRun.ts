@@ -9,15 +9,23 @@ import path from 'node:path'
 import pLimit from 'p-limit'
 import { openDb } from '../src/store/db.js'
 import { insertDao } from '../src/store/daos.js'
+import { addGovernor, listGovernors } from '../src/store/governors.js'
+import { listGovernorProposals } from '../src/store/governorQueries.js'
 import { tokenCounts, totalSupplyAt, votingPowerAt } from '../src/store/tokenQueries.js'
 import { createRpcClient } from '../src/sources/evm/rpc.js'
 import { fetchLogs } from '../src/sources/evm/getLogs.js'
 import type { RpcClient } from '../src/sources/evm/types.js'
 import { TOKEN_TOPICS } from '../src/sources/token/decode.js'
+import { governorTopics } from '../src/sources/governor/topics.js'
 import { indexDao } from '../src/sync/indexDao.js'
 import type { BlockRange, RunResult, RunSetup, ThreadCpu } from './protocol.js'
 
 const setup = JSON.parse(process.argv[2] ?? '{}') as RunSetup
+
+/** What every variant asks eth_getLogs for: the token's topics, and the governor's with it (one filter, as indexDao asks). */
+const filter = setup.governor
+  ? { addresses: [setup.token, setup.governor], topics: [[...new Set([...TOKEN_TOPICS, ...governorTopics('oz')])]] }
+  : { addresses: [setup.token], topics: [TOKEN_TOPICS] }
 
 /** The measured part of a run: wall time and this process's CPU time around `work`. */
 async function measure<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpuMicros: number }> {
@@ -101,7 +109,16 @@ async function runGovaudit(): Promise<RunResult> {
     const db = openDb({ path: file, create: true })
     // Registered up front: the loopback node has no eth_call for probeToken, and the
     // deployment block is known.
-    insertDao(db, { name: 'bench', chainId: setup.chainId, token: setup.token, tokenStandard: 'erc20', startBlock: setup.firstBlock })
+    const dao = insertDao(db, { name: 'bench', chainId: setup.chainId, token: setup.token, tokenStandard: 'erc20', startBlock: setup.firstBlock })
+    // The simulated governor: OpenZeppelin, block clock, simple counting (test/helpers/governorSimulation.ts).
+    if (setup.governor)
+      addGovernor(
+        db,
+        dao,
+        { address: setup.governor, kind: 'oz', countingMode: 'support=bravo&quorum=for,abstain', clockMode: 'mode=blocknumber&from=default', clock: 'blocknumber', token: setup.token, name: null },
+        setup.firstBlock,
+      )
+    const joinGovernors = setup.governor ? { joinGovernors: async () => listGovernors(db, dao) } : {}
     const { rpc, ranges, requests } = recordingClient(setup.url)
     const {
       value: { value: result, threads },
@@ -109,11 +126,17 @@ async function runGovaudit(): Promise<RunResult> {
       cpuMicros,
     } = await measure(() =>
       perThreadCpu(() =>
-        indexDao({ db, rpc, token: setup.token, name: 'bench', confirmations: 0, concurrency: setup.concurrency }),
+        indexDao({ db, rpc, token: setup.token, name: 'bench', confirmations: 0, concurrency: setup.concurrency, ...joinGovernors }),
       ),
     )
     const rss = maxRssBytes()
     const rows = tokenCounts(db, result.dao)
+    const proposals = setup.governor ? listGovernorProposals(db, result.dao) : undefined
+    const governorRows = proposals && {
+      proposals: proposals.length,
+      votes: proposals.reduce((n, p) => n + p.votes, 0),
+      votesWeight: proposals.reduce((w, p) => w + p.tally.for + p.tally.against + p.tally.abstain, 0n).toString(),
+    }
     const totals = {
       totalSupply: totalSupplyAt(db, result.dao).total.toString(),
       totalVotes: votingPowerAt(db, result.dao)
@@ -126,7 +149,7 @@ async function runGovaudit(): Promise<RunResult> {
       type: 'result',
       mode: 'govaudit',
       ms,
-      events: result.events,
+      events: result.events + result.governorEvents,
       maxRssBytes: rss,
       cpuMicros,
       requests: requests(),
@@ -135,6 +158,7 @@ async function runGovaudit(): Promise<RunResult> {
       threads,
       mismatches: result.mismatches.length,
       rows,
+      ...(governorRows ? { governorRows } : {}),
       totals,
       dbBytes,
     }
@@ -155,8 +179,8 @@ async function runBare(): Promise<RunResult> {
     Promise.all(
       ranges.map(([from, to]) =>
         limit(async () => {
-          const filter = { address: setup.token, topics: [TOKEN_TOPICS], fromBlock: hex(from), toBlock: hex(to) }
-          const body = JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'eth_getLogs', params: [filter] })
+          const params = { address: filter.addresses.length === 1 ? filter.addresses[0] : filter.addresses, topics: filter.topics, fromBlock: hex(from), toBlock: hex(to) }
+          const body = JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'eth_getLogs', params: [params] })
           const res = await fetch(setup.url, { method: 'POST', headers, body })
           const json = JSON.parse(await res.text()) as { result: unknown[] }
           logs += json.result.length
@@ -174,8 +198,7 @@ async function runFetchLogs(): Promise<RunResult> {
   const { ms, cpuMicros } = await measure(async () => {
     const chunks = fetchLogs({
       rpc,
-      addresses: [setup.token],
-      topics: [TOKEN_TOPICS],
+      ...filter,
       fromBlock: setup.firstBlock,
       toBlock: setup.lastBlock,
       concurrency: setup.concurrency,

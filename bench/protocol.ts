@@ -1,13 +1,23 @@
 /** Messages between the benchmark's orchestrator (run.ts) and its child processes. */
-import type { SimulatedToken } from './tokenSimulation.js'
+import type { SimulatedToken } from '../test/helpers/tokenSimulation.js'
 
-export type ServerSetup = { token: string; events: number; seed: number; chainId: number }
+/** `governor`: also simulate an OpenZeppelin governor voting with the token, its logs merged in. */
+export type ServerSetup = {
+  token: string
+  events: number
+  seed: number
+  chainId: number
+  governor?: { address: string; proposals: number; votes: number }
+}
 
 export type ServerReady = {
   type: 'ready'
   url: string
+  /** Logs served: the token's and the governor's. */
   events: number
   counts: SimulatedToken['counts']
+  /** Governor logs among them, when a governor is simulated. */
+  governor?: { proposals: number; votes: number; votesWeight: string }
   final: SimulatedToken['final']
   firstBlock: number
   lastBlock: number
@@ -39,6 +49,8 @@ export type RunSetup = {
   firstBlock: number
   lastBlock: number
   concurrency: number
+  /** The simulated governor, indexed in the same pass (and fetched by `bare` / `fetchLogs`). */
+  governor?: string
   /** `bare` replays these; `govaudit` records its own. */
   ranges?: BlockRange[]
   /** Where `govaudit` may create its temp dir. */
@@ -64,6 +76,8 @@ export type RunResult = {
   threads?: ThreadCpu[]
   mismatches?: number
   rows?: { transfers: number; delegateChanges: number; voteChanges: number; holders: number; delegates: number }
+  /** govaudit with a governor: its stored proposals and votes, and the sum of all tallies (decimal). */
+  governorRows?: { proposals: number; votes: number; votesWeight: string }
   /** Sums over the index at its cursor, decimal. */
   totals?: { totalSupply: string; totalVotes: string }
   dbBytes?: number

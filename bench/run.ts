@@ -1,9 +1,15 @@
 /**
  * `npm run bench`: the ingest benchmark (issue "Performance").
  *
- * A simulated ERC20Votes token (bench/tokenSimulation.ts, >= 1,000,000 logs by default)
- * is served from memory by the loopback JSON-RPC node in a child process. Then, side by
- * side and alternating, each in a fresh child process:
+ * Two scenarios, each served from memory by the loopback JSON-RPC node in a child process:
+ *
+ *   token      a simulated ERC20Votes token (test/helpers/tokenSimulation.ts, >= 1,000,000
+ *              logs by default);
+ *   governor   the same token with an OpenZeppelin governor voting with it
+ *              (test/helpers/governorSimulation.ts: 2,000 proposals, ~500,000 votes by
+ *              default), indexed in the same pass as the token.
+ *
+ * In each, side by side and alternating, each run in a fresh child process:
  *
  *   govaudit   indexDao end to end into a fresh SQLite file on disk (temp dir);
  *   bare       fetch + JSON.parse of the SAME eth_getLogs ranges (the ones govaudit asked
@@ -19,7 +25,8 @@
  * it is the same work for all variants, so the ratio compares like with like.
  *
  * Environment: BENCH_EVENTS (default 1000000), BENCH_REPS (3), BENCH_CONCURRENCY (4),
- * BENCH_SEED (1), BENCH_TMP (os.tmpdir()).
+ * BENCH_SEED (1), BENCH_TMP (os.tmpdir()), BENCH_SCENARIOS (token,governor),
+ * BENCH_PROPOSALS (2000), BENCH_VOTES (500000).
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import os from 'node:os'
@@ -40,7 +47,12 @@ const REPS = env('BENCH_REPS', 3)
 const CONCURRENCY = env('BENCH_CONCURRENCY', 4)
 const SEED = env('BENCH_SEED', 1)
 const TMP = process.env.BENCH_TMP || os.tmpdir()
+const PROPOSALS = env('BENCH_PROPOSALS', 2_000)
+const VOTES = env('BENCH_VOTES', 500_000)
+const SCENARIOS = (process.env.BENCH_SCENARIOS || 'token,governor').split(',').map((x) => x.trim())
+for (const x of SCENARIOS) if (x !== 'token' && x !== 'governor') throw new Error(`BENCH_SCENARIOS lists token and/or governor; got "${x}"`)
 const TOKEN = '0x5afe000000000000000000000000000000c0ffee'
+const GOVERNOR = '0x90e0000000000000000000000000000000c0ffee'
 const CHAIN_ID = 1
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
@@ -52,8 +64,14 @@ const median = (xs: number[]) => {
 }
 
 /** Start the node process and wait for it to serve. */
-function startServer(): Promise<{ child: ChildProcess; ready: ServerReady }> {
-  const setup: ServerSetup = { token: TOKEN, events: EVENTS, seed: SEED, chainId: CHAIN_ID }
+function startServer(governor: boolean): Promise<{ child: ChildProcess; ready: ServerReady }> {
+  const setup: ServerSetup = {
+    token: TOKEN,
+    events: EVENTS,
+    seed: SEED,
+    chainId: CHAIN_ID,
+    ...(governor ? { governor: { address: GOVERNOR, proposals: PROPOSALS, votes: VOTES } } : {}),
+  }
   // The simulated logs and their JSON take ~1.5 GB per million logs.
   const child = fork(new URL('./logServerProcess.js', import.meta.url), [JSON.stringify(setup)], {
     execArgv: ['--max-old-space-size=8192'],
@@ -105,21 +123,49 @@ async function runOnce(server: ChildProcess, setup: RunSetup): Promise<Measured>
   return { ...result, serverCpuMicros: after - before }
 }
 
+type Summary = { scenario: string; events: number; govaudit: number; bare: number; ratio: number; rss: number }
+
 async function main(): Promise<void> {
   const cpu = cpuModel()
   console.log(`govaudit ingest benchmark — ${os.availableParallelism()} cores, ${cpu}, Node ${process.version}`)
+  const summaries: Summary[] = []
+  for (const scenario of SCENARIOS) summaries.push(await runScenario(scenario === 'governor'))
+  if (summaries.length > 1) {
+    console.log(`\nside by side (medians):`)
+    for (const x of summaries)
+      console.log(
+        `  ${x.scenario.padEnd(16)} ${fmt(x.events).padStart(10)} logs  govaudit ${fmt(x.govaudit / 1000, 2).padStart(6)} s  ` +
+          `bare ${fmt(x.bare / 1000, 2).padStart(5)} s  ratio ${fmt(x.ratio, 3)}x  peak RSS ${mb(x.rss)}`,
+      )
+  }
+}
+
+async function runScenario(withGovernor: boolean): Promise<Summary> {
+  const scenario = withGovernor ? 'token + governor' : 'token'
   const loadBefore = os.loadavg()[0]!
-  console.log(`simulating ${fmt(EVENTS)}+ token events (seed ${SEED}) in the log server process...`)
-  const { child: server, ready } = await startServer()
+  console.log(
+    `\n== ${scenario} ==\nsimulating ${fmt(EVENTS)}+ token events${withGovernor ? ` and a governor with ${fmt(PROPOSALS)} proposals and ~${fmt(VOTES)} votes` : ''} (seed ${SEED}) in the log server process...`,
+  )
+  const { child: server, ready } = await startServer(withGovernor)
   const c = ready.counts
+  const g = ready.governor
   console.log(
     `  ${fmt(ready.events)} logs: ${fmt(c.transfers)} transfers, ${fmt(c.mints)} mints, ${fmt(c.burns)} burns, ` +
       `${fmt(c.delegateChanged)} DelegateChanged, ${fmt(c.delegateVotesChanged)} DelegateVotesChanged in ${fmt(c.transactions)} txs, ` +
+      (g ? `${fmt(g.proposals)} ProposalCreated, ${fmt(g.votes)} VoteCast, ` : '') +
       `blocks ${fmt(ready.firstBlock)}..${fmt(ready.lastBlock)} (generated in ${fmt(ready.generatedMs / 1000, 1)} s, serving after ${fmt(ready.servingFromMs / 1000, 1)} s)`,
   )
   console.log(`  ${REPS} repetitions of govaudit / bare / fetchLogs, alternating, each in a fresh process; concurrency ${CONCURRENCY}`)
 
-  const base = { url: ready.url, token: TOKEN, chainId: CHAIN_ID, firstBlock: ready.firstBlock, lastBlock: ready.lastBlock, concurrency: CONCURRENCY }
+  const base = {
+    url: ready.url,
+    token: TOKEN,
+    chainId: CHAIN_ID,
+    firstBlock: ready.firstBlock,
+    lastBlock: ready.lastBlock,
+    concurrency: CONCURRENCY,
+    ...(withGovernor ? { governor: GOVERNOR } : {}),
+  }
   const runs: Record<RunMode, Measured[]> = { govaudit: [], bare: [], fetchLogs: [] }
   const problems: string[] = []
   try {
@@ -144,7 +190,7 @@ async function main(): Promise<void> {
     const ms = median(rs.map((r) => r.ms))
     return {
       mode,
-      label: { bare: 'bare: fetch + JSON.parse', fetchLogs: 'fetchLogs: + validate', govaudit: 'govaudit: indexDao to SQLite' }[mode],
+      label: { bare: 'bare: fetch + JSON.parse', fetchLogs: 'fetchLogs: + validate', govaudit: `govaudit: indexDao to SQLite${withGovernor ? ' (joint pass)' : ''}` }[mode],
       ms,
       eventsPerSecond: ready.events / (ms / 1000),
       ratio: ms / bareMs,
@@ -198,8 +244,11 @@ async function main(): Promise<void> {
   } else
     console.log(
       `\nchecks: every run saw all ${fmt(ready.events)} logs; each index holds one row per event, the simulation's holders, ` +
-        `delegates, total supply and total votes, and no voting-power mismatch`,
+        `delegates, total supply and total votes, and no voting-power mismatch` +
+        (g ? `; every proposal and vote, and tallies summing to the simulation's` : ''),
     )
+  const bare = rows.find((r) => r.mode === 'bare')!
+  return { scenario, events: ready.events, govaudit: gov.ms, bare: bare.ms, ratio: gov.ratio, rss: gov.rss }
 }
 
 /** A govaudit run is only a measurement if it indexed exactly what was served. */
@@ -217,6 +266,8 @@ function check(gov: Measured, ready: ServerReady): string[] {
     delegates: ready.final.delegates,
   }
   if (JSON.stringify(r) !== JSON.stringify(want)) out.push(`govaudit's row counts ${JSON.stringify(r)} differ from the simulation's ${JSON.stringify(want)}`)
+  if (ready.governor && JSON.stringify(gov.governorRows) !== JSON.stringify(ready.governor))
+    out.push(`govaudit's governor rows ${JSON.stringify(gov.governorRows)} differ from the simulation's ${JSON.stringify(ready.governor)}`)
   const t = gov.totals
   if (t?.totalSupply !== ready.final.totalSupply || t.totalVotes !== ready.final.totalVotes)
     out.push(`govaudit's totals ${JSON.stringify(t)} differ from the simulation's ${JSON.stringify(ready.final)}`)

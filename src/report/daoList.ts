@@ -16,6 +16,12 @@ export function renderDaoList(daos: DaoStatus[], format: Format): string {
       { key: 'events', header: 'token events', align: 'right' },
       { key: 'holders', header: 'holders', align: 'right' },
       { key: 'delegates', header: 'delegates', align: 'right' },
+      { key: 'governors', header: 'governors', align: 'right' },
+      { key: 'proposals', header: 'proposals', align: 'right' },
+      { key: 'votes', header: 'votes', align: 'right' },
+      { key: 'snapshotSpaces', header: 'Snapshot' },
+      { key: 'snapshotProposals', header: 'Snapshot proposals', align: 'right' },
+      { key: 'snapshotVotes', header: 'Snapshot votes', align: 'right' },
     ],
     rows: daos.map((d) => ({
       name: d.name,
@@ -28,6 +34,12 @@ export function renderDaoList(daos: DaoStatus[], format: Format): string {
       events: d.counts.transfers + d.counts.delegateChanges + d.counts.voteChanges,
       holders: d.counts.holders,
       delegates: d.counts.delegates,
+      governors: d.governors.governors,
+      proposals: d.governors.proposals,
+      votes: d.governors.votes,
+      snapshotSpaces: d.snapshot?.spaces.join(' ') ?? null,
+      snapshotProposals: d.snapshot?.proposals ?? null,
+      snapshotVotes: d.snapshot?.votes ?? null,
     })),
     notes: daos.length === 0 ? ['No DAOs yet: run `govaudit index` or `govaudit demo`.'] : undefined,
   }
@@ -41,6 +53,8 @@ export function renderDaoList(daos: DaoStatus[], format: Format): string {
       indexedTo: d.tokenCursor,
       indexedToTimestamp: d.tokenCursorTime,
       counts: d.counts,
+      governors: d.governors,
+      snapshot: d.snapshot,
     })),
   }
   return render(format, tabular, json)

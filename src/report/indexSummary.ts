@@ -2,6 +2,8 @@
 import type { IndexDaoResult, IndexProgress } from '../sync/indexDao.js'
 import type { SyncGovernorsResult } from '../sync/syncGovernors.js'
 import type { IndexSnapshotSpaceResult } from '../sources/snapshot/indexSnapshotSpace.js'
+import type { IndexDelegationsResult } from '../sources/snapshot/indexDelegations.js'
+import type { Reorg } from '../sync/reorg.js'
 
 const int = (n: number) => n.toLocaleString('en-US')
 
@@ -78,4 +80,33 @@ export function renderSnapshotSummary(s: IndexSnapshotSpaceResult): string {
   for (const m of s.countMismatches.slice(0, 5))
     lines.push(`  warning: proposal ${m.proposal}: the hub counts ${m.hubCount} votes, ${m.fetched} were returned`)
   return lines.join('\n')
+}
+
+/** The space's DelegateRegistry events read this run, or the sentence saying why they were skipped. */
+export function renderDelegationSummary(d: IndexDelegationsResult | { skipped: string }): string {
+  if ('skipped' in d) return `  ${d.skipped}`
+  const range = d.fromBlock <= d.toBlock ? `blocks ${d.fromBlock}..${d.toBlock}` : `up to date at block ${d.toBlock}`
+  return `  Snapshot ${d.space} delegations (DelegateRegistry ${d.registry}, this space's id and the global id): ${range}, ${int(d.events)} SetDelegate/ClearDelegate events; \`govaudit delegations\` lists them.`
+}
+
+/** "Reorg: blocks 101..110 replaced; rolled back to 100 and re-indexed from there (uniswap)." */
+export function renderReorg(r: Reorg): string {
+  const daos = r.daos.length > 0 ? ` (${r.daos.join(', ')})` : ''
+  return `Reorg: blocks ${r.forkBase + 1}..${r.replacedTo} replaced; rolled back to ${r.forkBase} and re-indexed from there${daos}.`
+}
+
+/** Follow mode's one line per run that indexed something: "uniswap: indexed blocks 101..103 (12 events)." */
+export function renderFollowRun(r: IndexDaoResult): string {
+  if (r.interrupted) return `${r.dao.name}: interrupted; committed through block ${r.cursor}.`
+  return `${r.dao.name}: indexed blocks ${r.fromBlock}..${r.toBlock} (${int(r.events)} events).`
+}
+
+/** Follow mode's warning for a run that failed on the source: "<what failed>; trying again in 12s." */
+export function renderFollowRetry(failure: string, seconds: number): string {
+  return `${failure.replace(/[.\s]+$/, '')}; trying again in ${seconds}s.`
+}
+
+/** The spinner line between follow-mode runs, after the last one that completed. */
+export function renderFollowWait(last: IndexDaoResult): string {
+  return `${last.dao.name}: following: block ${last.cursor ?? 'none yet'}, waiting for new blocks`
 }

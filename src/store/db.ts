@@ -73,6 +73,8 @@ function checkAndMigrate(db: Db, file: string, writable: boolean): void {
       `The database ${file} has schema version ${version}, newer than this govaudit understands (${MIGRATIONS.length}); upgrade govaudit.`,
     )
   if (version === MIGRATIONS.length) return
+  // An empty file (or a short non-SQLite one) reads as version 0 with no tables: nothing to upgrade.
+  if (!writable && version === 0) throw new StoreError(`The file ${file} is not a govaudit database (it holds no tables); choose another --db.`)
   if (!writable)
     throw new StoreError(`The database ${file} needs a schema upgrade; run \`govaudit index\` once to migrate it.`)
   const migrate = db.transaction(() => {

@@ -5,10 +5,12 @@
  * Two halves, so the write can happen wherever the token's commit is written (the main
  * thread, or indexDao's writer thread with its own connection):
  * - `GovernorLedger` stages decoded events in chain order (`stage`) and hands them over
- *   as a plain, structured-clonable `GovernorCommit` (`take`);
- * - `GovernorWriter` writes a commit inside the transaction the CALLER opened — the one
- *   that writes the token's rows and the token cursor of the same block range — so token
- *   rows, governor rows and every cursor commit together or not at all.
+ *   as a plain, structured-clonable `GovernorCommit` (`take`), for the governor-only pass;
+ * - `GovernorWriter` writes inside the transaction the CALLER opened — in the joint pass
+ *   the one that writes the token's rows and the token cursor of the same block range —
+ *   so token rows, governor rows and every cursor commit together or not at all. Rows go
+ *   in as they come (`writeEvents`, as often as the caller likes), the tallies and
+ *   cursors at the end of the range (`finish`).
  *
  * Writing also marks every proposal it touched as not final in `proposal_status`; the
  * finalize step (src/sync/finalizeGovernors.ts) then reads what needs RPC (quorum at the
@@ -17,6 +19,7 @@
 import type Database from 'better-sqlite3'
 import type { Db } from './db.js'
 import { fromWord, toWord } from './amount.js'
+import { BulkInsert } from './bulkInsert.js'
 import { governorStream } from './governors.js'
 import { SourceError, StoreError } from '../errors.js'
 import type { GovernorEvent } from '../sources/governor/decode.js'
@@ -35,7 +38,6 @@ type Tally = { forVotes: bigint; againstVotes: bigint; abstainVotes: bigint; vot
 type Statements = {
   proposal: Database.Statement
   proposalExists: Database.Statement
-  vote: Database.Statement
   voterExists: Database.Statement
   event: Database.Statement
   getTally: Database.Statement
@@ -102,6 +104,10 @@ export class GovernorLedger {
 /** Writes GovernorCommits on one connection; prepare it once per connection (e.g. in the writer thread). */
 export class GovernorWriter {
   private readonly st: Statements
+  private readonly votes: BulkInsert
+  /** Since the last `finish`: the tallies of the proposals voted on, and the proposals touched. */
+  private tallies = new Map<string, { governor: string; proposalId: string; tally: Tally }>()
+  private touched = new Set<string>()
 
   constructor(
     private readonly db: Db,
@@ -111,7 +117,6 @@ export class GovernorWriter {
     this.st = {
       proposal: p(`INSERT INTO proposal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       proposalExists: p(`SELECT 1 FROM proposal WHERE dao_id = ? AND governor = ? AND proposal_id = ?`).pluck(),
-      vote: p(`INSERT INTO vote VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       voterExists: p(`SELECT 1 FROM vote WHERE dao_id = ? AND governor = ? AND proposal_id = ? AND voter = ? LIMIT 1`).pluck(),
       event: p(`INSERT INTO proposal_event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getTally: p(`SELECT for_votes, against_votes, abstain_votes, votes, voters FROM proposal_tally WHERE dao_id = ? AND governor = ? AND proposal_id = ?`),
@@ -130,6 +135,8 @@ export class GovernorWriter {
          ON CONFLICT (dao_id, stream) DO UPDATE SET block_number = max(block_number, excluded.block_number)`,
       ),
     }
+    // Votes are the governor hot path (hundreds of thousands): several per INSERT.
+    this.votes = new BulkInsert(db, `INSERT INTO vote VALUES`, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   }
 
   /**
@@ -138,19 +145,24 @@ export class GovernorWriter {
    * one holding the token rows and cursor of the same range); throws StoreError otherwise.
    */
   write({ events, governors }: GovernorCommit, toBlock: number): void {
-    if (!this.db.inTransaction)
-      throw new StoreError('Governor rows must be written inside the transaction that commits the block range and its cursors.')
+    try {
+      this.writeEvents(events, governors)
+      this.finish(governors, toBlock)
+    } catch (e) {
+      this.reset() // the caller's transaction is rolled back with it
+      throw e
+    }
+  }
+
+  /**
+   * Write events' rows (chain order, after everything written before), in the caller's
+   * transaction. The tallies they change are kept until `finish`.
+   */
+  writeEvents(events: readonly GovernorEvent[], governors: readonly GovernorLedgerGovernor[]): void {
+    this.inTransaction()
     const { st, daoId } = this
     // Only fractional counting lets a voter vote again; elsewhere every vote is a new voter.
     const fractional = new Set(governors.filter((g) => /(^|[&,=])fractional($|[&,])/.test(g.countingMode)).map((g) => g.address))
-    const tallies = new Map<string, { governor: string; proposalId: string; tally: Tally }>()
-    const touched = new Set<string>()
-    const touch = (governor: string, proposalId: string) => {
-      const key = `${governor}|${proposalId}`
-      if (touched.has(key)) return
-      touched.add(key)
-      st.touch.run(daoId, governor, proposalId)
-    }
     for (const ev of events) {
       switch (ev.kind) {
         case 'ProposalCreated':
@@ -163,44 +175,76 @@ export class GovernorWriter {
             JSON.stringify(ev.targets), JSON.stringify(ev.values), JSON.stringify(ev.signatures), JSON.stringify(ev.calldatas),
             ev.voteStart, ev.voteEnd, ev.description, titleOf(ev.description),
           )
-          touch(ev.governor, ev.proposalId)
+          this.touch(ev.governor, ev.proposalId)
           break
         case 'VoteCast': {
           const key = `${ev.governor}|${ev.proposalId}`
-          let entry = tallies.get(key)
+          let entry = this.tallies.get(key)
           if (!entry) {
             entry = { governor: ev.governor, proposalId: ev.proposalId, tally: this.loadTally(ev.governor, ev.proposalId) }
-            tallies.set(key, entry)
+            this.tallies.set(key, entry)
           }
-          const again = fractional.has(ev.governor) && st.voterExists.get(daoId, ev.governor, ev.proposalId, ev.voter) !== undefined
+          let again = false
+          if (fractional.has(ev.governor)) {
+            this.votes.flush() // the lookup must see the votes written before it
+            again = st.voterExists.get(daoId, ev.governor, ev.proposalId, ev.voter) !== undefined
+          }
           addVote(entry.tally, ev, again)
-          st.vote.run(
+          this.votes.add(
             daoId, ev.blockNumber, ev.logIndex, ev.transactionIndex, ev.transactionHash, ev.governor, ev.proposalId, ev.voter, ev.event,
             ev.support, ev.weight, ...(ev.support === 255 ? [ev.againstVotes, ev.forVotes, ev.abstainVotes] : NO_SPLIT), ev.reason, ev.params,
           )
-          touch(ev.governor, ev.proposalId)
+          this.touch(ev.governor, ev.proposalId)
           break
         }
         case 'ProposalCanceled':
         case 'ProposalExecuted':
           st.event.run(daoId, ev.blockNumber, ev.logIndex, ev.transactionIndex, ev.transactionHash, ev.governor, ev.proposalId, ev.kind, null, null)
-          touch(ev.governor, ev.proposalId)
+          this.touch(ev.governor, ev.proposalId)
           break
         case 'ProposalQueued':
           st.event.run(daoId, ev.blockNumber, ev.logIndex, ev.transactionIndex, ev.transactionHash, ev.governor, ev.proposalId, ev.kind, ev.eta, null)
-          touch(ev.governor, ev.proposalId)
+          this.touch(ev.governor, ev.proposalId)
           break
         case 'ProposalExtended':
           st.event.run(
             daoId, ev.blockNumber, ev.logIndex, ev.transactionIndex, ev.transactionHash, ev.governor, ev.proposalId, ev.kind, null, ev.extendedDeadline,
           )
-          touch(ev.governor, ev.proposalId)
+          this.touch(ev.governor, ev.proposalId)
           break
       }
     }
-    for (const { governor, proposalId, tally } of tallies.values())
+  }
+
+  /** The tallies changed since the last `finish`, and each governor's cursor advanced to `toBlock` (never back). */
+  finish(governors: readonly GovernorLedgerGovernor[], toBlock: number): void {
+    this.inTransaction()
+    const { st, daoId } = this
+    this.votes.flush()
+    for (const { governor, proposalId, tally } of this.tallies.values())
       st.setTally.run(daoId, governor, proposalId, toWord(tally.forVotes), toWord(tally.againstVotes), toWord(tally.abstainVotes), tally.votes, tally.voters)
     for (const g of governors) st.cursor.run(daoId, governorStream(g.address), toBlock)
+    this.reset()
+  }
+
+  /** Forget what was written since the last `finish` (after the caller rolled its transaction back). */
+  reset(): void {
+    this.votes.reset()
+    this.tallies = new Map()
+    this.touched = new Set()
+  }
+
+  private inTransaction(): void {
+    if (!this.db.inTransaction)
+      throw new StoreError('Governor rows must be written inside the transaction that commits the block range and its cursors.')
+  }
+
+  /** Mark a proposal as not final (once per range): the finalize step reads it again. */
+  private touch(governor: string, proposalId: string): void {
+    const key = `${governor}|${proposalId}`
+    if (this.touched.has(key)) return
+    this.touched.add(key)
+    this.st.touch.run(this.daoId, governor, proposalId)
   }
 
   private loadTally(governor: string, proposalId: string): Tally {

@@ -1,16 +1,16 @@
 /**
  * The token write path: raw Transfer / DelegateChanged / DelegateVotesChanged rows and the
- * state derived from them (balances, delegations, voting power, and their checkpoints).
+ * state derived from them (balances, delegations, voting power, and their checkpoints),
+ * with the governor rows of the same block range when the pass covers governors too.
  *
- * Events are staged in memory in chain order with `apply` (or `applyBatch`, the packed
- * form of src/sync/tokenBatch.ts), then `commit` writes the raw rows, the derived rows and
- * the cursor in ONE transaction: a crash at any point leaves the database at the previous
- * commit, and the next run resumes from its cursor.
+ * The raw rows (packed events, tokenRows.ts) and each commit's derived rows and cursor go
+ * in ONE transaction: a crash at any point leaves the database at the previous commit, and
+ * the next run resumes from its cursor.
  *
  * Two halves, so that the indexer can run them on different threads (src/sync/
  * ledgerWriter.ts): TokenState (src/sync/tokenState.ts) derives the rows in memory, with
- * current balances cached (loaded lazily from `balance`, dropped when the cache grows
- * large); TokenWriter, here, is the SQL. TokenLedger joins them on one thread.
+ * current balances cached (loaded lazily from `balance` through `balanceReader`, dropped
+ * when the cache grows large); TokenWriter, here, is the SQL.
  *
  * Speed (bench/, `npm run bench`): better-sqlite3 costs about 1 us per statement call on
  * top of SQLite's own work, so rows go in 32 per INSERT (`BulkInsert`), the DAO id is a
@@ -21,9 +21,22 @@ import type { Db } from './db.js'
 import { fromWord } from './amount.js'
 import { setCursor } from './daos.js'
 import { upsertBlock, type StoredBlock } from './blocks.js'
-import { ONE_WORD, ZERO_ADDRESS, type TokenEvent } from '../sources/token/decode.js'
-import { DELEGATE_CHANGED, DELEGATE_VOTES_CHANGED, FIELD, packTokenEvents, TEXT_WIDTH, TRANSFER, TRANSFER_721, type TokenBatch } from '../sync/tokenBatch.js'
-import { CHECKPOINT_WIDTH, DELEGATION_WIDTH, TokenState, type CheckpointRows, type DerivedRows } from '../sync/tokenState.js'
+import { GovernorWriter, type GovernorCommit, type GovernorLedgerGovernor } from './governorLedger.js'
+import { BulkInsert } from './bulkInsert.js'
+import { ONE_WORD, ZERO_ADDRESS } from '../sources/token/decode.js'
+import {
+  CHECKPOINT_WIDTH,
+  DELEGATE_CHANGED,
+  DELEGATE_VOTES_CHANGED,
+  DELEGATION_WIDTH,
+  FIELD,
+  TEXT_WIDTH,
+  TRANSFER,
+  TRANSFER_721,
+  type CheckpointRows,
+  type DerivedRows,
+  type TokenBatch,
+} from './tokenRows.js'
 
 export const TOKEN_STREAM = 'token'
 /** Holders whose balance stays cached between commits. */
@@ -33,7 +46,15 @@ const HASH = 66
 const ADDRESS = 42
 const WORD = 64
 
-export type LedgerCommit = { toBlock: number; block?: StoredBlock }
+export type LedgerCommit = {
+  toBlock: number
+  block?: StoredBlock
+  /**
+   * The joint pass: the governors whose events came with `writeGovernorEvents` since the
+   * last commit; their tallies and cursors are written in the same transaction.
+   */
+  governors?: readonly GovernorLedgerGovernor[]
+}
 /** The end of a transaction: the derived rows of a TokenState and the cursor they bring the stream to. */
 export type TokenCommit = DerivedRows & LedgerCommit
 /** What closes a transaction once its checkpoint rows are written. */
@@ -49,49 +70,6 @@ export function balanceReader(db: Db, daoId: number): { load: (holder: string) =
       return stored === undefined ? undefined : fromWord(stored)
     },
     any: db.prepare(`SELECT 1 FROM balance WHERE dao_id = ? LIMIT 1`).get(daoId) !== undefined,
-  }
-}
-
-/** Stage, then commit in one transaction: TokenState and TokenWriter on one thread. */
-export class TokenLedger {
-  private readonly state: TokenState
-  private readonly writer: TokenWriter
-  private staged: TokenBatch[] = []
-
-  constructor(db: Db, daoId: number, chainId: number) {
-    const balances = balanceReader(db, daoId)
-    this.state = new TokenState({ loadBalance: balances.load, storeMayHaveBalances: balances.any })
-    this.writer = new TokenWriter(db, daoId, chainId)
-  }
-
-  get stagedEvents(): number {
-    return this.state.stagedEvents
-  }
-
-  /** Stage events, which must come in chain order and after everything committed. */
-  apply(events: readonly TokenEvent[]): void {
-    if (events.length > 0) this.applyBatch(packTokenEvents(events))
-  }
-
-  /** Stage packed events (see tokenBatch.ts), in chain order and after everything committed. */
-  applyBatch(batch: TokenBatch): void {
-    this.state.apply(batch)
-    this.staged.push(batch)
-  }
-
-  /** Write everything staged plus the cursor in one transaction. */
-  commit({ toBlock, block }: LedgerCommit): void {
-    for (const batch of this.staged) this.writer.writeEvents(batch)
-    this.writer.writeCommit({ ...this.state.take(), toBlock, ...(block ? { block } : {}) })
-    this.staged = []
-    this.state.evictBalances(BALANCE_CACHE_LIMIT)
-  }
-
-  /** Forget staged work after a failed commit; the cache may hold uncommitted values. */
-  discard(): void {
-    this.writer.rollback()
-    this.state.discard()
-    this.staged = []
   }
 }
 
@@ -118,6 +96,7 @@ export class TokenWriter {
     delegation: Database.Statement
   }
   private readonly tx: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement }
+  private governors: GovernorWriter | undefined
   private open = false
 
   constructor(
@@ -147,11 +126,15 @@ export class TokenWriter {
     }
   }
 
-  /** The raw rows of a batch, in the open transaction (begun if none is). */
-  writeEvents(batch: TokenBatch): void {
+  /**
+   * The raw rows of a batch, and in the joint pass the governor events of the same block
+   * range (chain order), in the open transaction (begun if none is).
+   */
+  writeEvents(batch: TokenBatch, governor?: GovernorCommit): void {
     this.begin()
     try {
-      this.insertEvents(batch)
+      if (batch.count > 0) this.insertEvents(batch)
+      if (governor && governor.events.length > 0) this.governorWriter().writeEvents(governor.events, governor.governors)
     } catch (e) {
       this.rollback()
       throw e
@@ -171,7 +154,7 @@ export class TokenWriter {
     }
   }
 
-  /** The delegations, the cursor and the block, then COMMIT of everything since the last commit. */
+  /** The delegations, the governor rows, the cursors and the block, then COMMIT of everything since the last commit. */
   commit(c: CommitEnd): void {
     const { insert, remove } = this
     this.begin()
@@ -184,6 +167,7 @@ export class TokenWriter {
         else insert.delegation.add(delegator, delegate)
       }
       for (const bulk of Object.values(insert)) bulk.flush()
+      if (c.governors) this.governorWriter().finish(c.governors, c.toBlock)
       setCursor(this.db, this.daoId, TOKEN_STREAM, c.toBlock)
       if (c.block) upsertBlock(this.db, this.chainId, c.block)
       this.tx.commit.run()
@@ -204,8 +188,13 @@ export class TokenWriter {
   /** Drop everything written since the last commit. */
   rollback(): void {
     for (const bulk of Object.values(this.insert)) bulk.reset()
+    this.governors?.reset()
     if (this.open && this.db.inTransaction) this.tx.rollback.run()
     this.open = false
+  }
+
+  private governorWriter(): GovernorWriter {
+    return (this.governors ??= new GovernorWriter(this.db, this.daoId))
   }
 
   private begin(): void {
@@ -266,46 +255,5 @@ export class TokenWriter {
         else current.add(account, amount)
       }
     }
-  }
-}
-
-/**
- * An INSERT that takes rows `ROWS_PER_STATEMENT` at a time (`INSERT ... VALUES (..), (..)`):
- * one better-sqlite3 call per 32 rows instead of per row. `add` buffers a row; `flush`
- * writes what is buffered (the remainder one row per call).
- */
-class BulkInsert {
-  static readonly ROWS_PER_STATEMENT = 32
-  private readonly many: Database.Statement
-  private readonly one: Database.Statement
-  private readonly width: number
-  private readonly args: unknown[]
-  private filled = 0
-
-  constructor(db: Db, head: string, row: string, tail = '') {
-    const rows = BulkInsert.ROWS_PER_STATEMENT
-    this.width = row.split('?').length - 1
-    this.many = db.prepare(`${head} ${Array.from({ length: rows }, () => row).join(', ')} ${tail}`)
-    this.one = db.prepare(`${head} ${row} ${tail}`)
-    this.args = new Array<unknown>(rows * this.width)
-  }
-
-  add(...values: unknown[]): void {
-    const { args } = this
-    for (let j = 0; j < values.length; j++) args[this.filled++] = values[j]
-    if (this.filled === args.length) {
-      this.many.run(args)
-      this.filled = 0
-    }
-  }
-
-  flush(): void {
-    for (let at = 0; at < this.filled; at += this.width) this.one.run(this.args.slice(at, at + this.width))
-    this.filled = 0
-  }
-
-  /** Drop buffered rows (after a failed transaction). */
-  reset(): void {
-    this.filled = 0
   }
 }

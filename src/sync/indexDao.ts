@@ -1,22 +1,26 @@
 /**
- * `govaudit index`: one pass of eth_getLogs over a DAO's contracts, decoded and committed
- * to the store in block order. The cursor advances in the same transaction as the rows,
- * so an interrupted run (Ctrl-C, crash, kill -9) resumes exactly where it stopped.
+ * `govaudit index`: one pass of eth_getLogs over a DAO's contracts (the token and, when
+ * asked, its governors: one request per range for all of them), decoded and committed to
+ * the store in block order. Every cursor advances in the same transaction as the rows, so
+ * an interrupted run (Ctrl-C, crash, kill -9) resumes exactly where it stopped.
  */
 import type { Db } from '../store/db.js'
 import { findDao, getCursor, insertDao, type Dao } from '../store/daos.js'
 import { BALANCE_CACHE_LIMIT, balanceReader, TOKEN_STREAM } from '../store/tokenLedger.js'
+import { getGovernorCursor, type StoredGovernor } from '../store/governors.js'
 import { TOKEN_TOPICS } from '../sources/token/decode.js'
+import type { GovernorEvent } from '../sources/governor/decode.js'
 import { findDeploymentBlock, probeToken, type TokenInfo } from '../sources/token/probe.js'
 import { fetchLogsWith } from '../sources/evm/getLogs.js'
 import { getBlockHeaders, getChainId, getHead } from '../sources/evm/blocks.js'
 import type { RpcClient } from '../sources/evm/types.js'
-import { UsageError } from '../errors.js'
+import { StoreError, UsageError } from '../errors.js'
 import { balancesAt, delegationsAt, votingPowerAt } from '../store/tokenQueries.js'
 import { checkVotingPower, type VotingPowerMismatch } from '../sources/token/consistency.js'
 import { openLedgerWriter } from './ledgerWriter.js'
-import { tokenLogConverter } from './tokenLogs.js'
+import { daoLogConverter } from './tokenLogs.js'
 import { TokenState } from './tokenState.js'
+import { governorTopicList } from './indexGovernors.js'
 
 export type Confirmations = number | 'finalized'
 
@@ -37,6 +41,13 @@ export type IndexDaoParameters = {
   onProgress?: (progress: IndexProgress) => void
   /** Polled between batches: when true, commit what is staged and stop. */
   shouldStop?: () => boolean
+  /**
+   * The governors to index in the same pass as the token: called once the DAO and the
+   * range are known (also when there is nothing new to fetch), before any log is fetched.
+   * Each must already be indexed up to the token cursor (a governor added later is caught
+   * up by the caller: see joinGovernors); its rows and cursor then commit with the token's.
+   */
+  joinGovernors?: (start: IndexStart) => Promise<readonly StoredGovernor[]>
 }
 
 export type IndexStart = { dao: Dao; created: boolean; fromBlock: number; toBlock: number; resumedFrom: number | null }
@@ -56,7 +67,10 @@ export type IndexDaoResult = {
   toBlock: number
   /** Last committed block, or null when there was nothing to do. */
   cursor: number | null
+  /** Token events. */
   events: number
+  /** Governor events committed with them (the joint pass). */
+  governorEvents: number
   commits: number
   interrupted: boolean
   upToDate: boolean
@@ -90,7 +104,9 @@ export async function indexDao(p: IndexDaoParameters): Promise<IndexDaoResult> {
   const cursor = getCursor(p.db, dao.id, TOKEN_STREAM)
   const fromBlock = cursor === null ? dao.startBlock : cursor + 1
   const toBlock = p.toBlock === undefined ? head : Math.min(p.toBlock, head)
-  p.onStart?.({ dao, created, fromBlock, toBlock, resumedFrom: cursor })
+  const start: IndexStart = { dao, created, fromBlock, toBlock, resumedFrom: cursor }
+  p.onStart?.(start)
+  const governors = joinedGovernors(p.db, dao, fromBlock, (await p.joinGovernors?.(start)) ?? [])
 
   const result: IndexDaoResult = {
     dao,
@@ -98,6 +114,7 @@ export async function indexDao(p: IndexDaoParameters): Promise<IndexDaoResult> {
     toBlock,
     cursor,
     events: 0,
+    governorEvents: 0,
     commits: 0,
     interrupted: false,
     upToDate: fromBlock > toBlock,
@@ -107,20 +124,25 @@ export async function indexDao(p: IndexDaoParameters): Promise<IndexDaoResult> {
   if (result.upToDate) return { ...result, elapsedMs: Date.now() - started }
 
   // The pipeline: on this thread, fetch, parse, validate, decode and pack each answer
-  // (fetchLogsWith, tokenLogConverter) and derive balances and checkpoints (TokenState);
-  // the raw rows as they come, then each commit's derived rows and cursor, go to SQLite in
-  // one transaction per commit (TokenWriter), in a worker thread when possible
-  // (ledgerWriter.ts), so that SQLite's work overlaps with everything else.
+  // (fetchLogsWith, daoLogConverter) and derive balances and checkpoints (TokenState);
+  // the raw rows (token and governors) as they come, then each commit's derived rows,
+  // governor tallies and cursors, go to SQLite in one transaction per commit (TokenWriter),
+  // in a worker thread when possible (ledgerWriter.ts), so that SQLite's work overlaps
+  // with everything else.
   const balances = balanceReader(p.db, dao.id)
   const state = new TokenState({ loadBalance: balances.load, storeMayHaveBalances: balances.any })
+  const joined = governors.map((g) => ({ address: g.governor.address, countingMode: g.governor.countingMode }))
+  let governorStaged = 0 // governor events since the last commit
   const writer = openLedgerWriter({ db: p.db, daoId: dao.id, chainId })
   const batchEvents = p.batchEvents ?? DEFAULT_BATCH_EVENTS
   const inFlight: Promise<void>[] = []
   const commit = async (toBlockOfBatch: number) => {
     const [header] = await getBlockHeaders(p.rpc, [toBlockOfBatch])
     const block = header && { number: header.number, hash: header.hash, timestamp: header.timestamp }
-    const events = result.events
-    const done = writer.commit({ ...state.take(), toBlock: toBlockOfBatch, ...(block ? { block } : {}) }).then(() => {
+    const events = result.events + result.governorEvents
+    const end = { toBlock: toBlockOfBatch, ...(block ? { block } : {}), ...(joined.length > 0 ? { governors: joined } : {}) }
+    governorStaged = 0
+    const done = writer.commit({ ...state.take(), ...end }).then(() => {
       result.cursor = toBlockOfBatch
       result.commits++
       p.onProgress?.({ fromBlock, toBlock, committedBlock: toBlockOfBatch, events, elapsedMs: Date.now() - started })
@@ -139,18 +161,28 @@ export async function indexDao(p: IndexDaoParameters): Promise<IndexDaoResult> {
   let pendingTo: number | null = null
   try {
     const chunks = fetchLogsWith(
-      { rpc: p.rpc, addresses: [dao.token], topics: [TOKEN_TOPICS], fromBlock, toBlock, concurrency: p.concurrency, targetLogs: TARGET_LOGS },
-      tokenLogConverter(dao.token),
+      {
+        rpc: p.rpc,
+        addresses: [dao.token, ...governors.map((g) => g.governor.address)],
+        topics: [governors.length > 0 ? [...new Set([...TOKEN_TOPICS, ...governorTopicList(governors.map((g) => g.governor.kind))])] : TOKEN_TOPICS],
+        fromBlock,
+        toBlock,
+        concurrency: p.concurrency,
+        targetLogs: TARGET_LOGS,
+      },
+      daoLogConverter(dao.token, new Map(governors.map((g) => [g.governor.address, g.governor.kind]))),
     )
     for await (const chunk of chunks) {
-      if (chunk.logs.count > 0) {
-        state.apply(chunk.logs)
-        await writer.events(chunk.logs)
-      }
-      result.events += chunk.logs.count
+      const { token: batch } = chunk.logs
+      const governor = chunk.logs.governor.length > 0 ? newGovernorEvents(chunk.logs.governor, governors) : chunk.logs.governor
+      if (batch.count > 0) state.apply(batch)
+      if (batch.count > 0 || governor.length > 0) await writer.events(batch, governor.length > 0 ? { events: governor, governors: joined } : undefined)
+      result.events += batch.count
+      result.governorEvents += governor.length
+      governorStaged += governor.length
       pendingTo = chunk.toBlock
       const stop = p.shouldStop?.() ?? false
-      if (state.stagedEvents >= batchEvents || chunk.toBlock === toBlock || stop) {
+      if (state.stagedEvents + governorStaged >= batchEvents || chunk.toBlock === toBlock || stop) {
         await commit(chunk.toBlock)
         pendingTo = null
         if (stop && chunk.toBlock !== toBlock) {
@@ -172,6 +204,34 @@ export async function indexDao(p: IndexDaoParameters): Promise<IndexDaoResult> {
     delegations: delegationsAt(p.db, dao).delegations,
   })
   return { ...result, elapsedMs: Date.now() - started }
+}
+
+/** A governor of the joint pass and the last block already indexed for it. */
+type JoinedGovernor = { governor: StoredGovernor; after: number }
+
+/**
+ * The governors that join the pass from `fromBlock`, each with its own cursor (or the
+ * block before its start). One behind the token cursor would leave a gap that no later
+ * pass fills: refused. One ahead (indexed on its own further than the token) is fine:
+ * its logs up to its cursor are skipped, and its cursor never moves back.
+ */
+function joinedGovernors(db: Db, dao: Dao, fromBlock: number, governors: readonly StoredGovernor[]): JoinedGovernor[] {
+  return governors.map((governor) => {
+    const after = getGovernorCursor(db, dao.id, governor.address) ?? governor.startBlock - 1
+    if (after < fromBlock - 1)
+      throw new StoreError(
+        `Governor ${governor.address} of "${dao.name}" is indexed only up to block ${after}, behind the token (block ${fromBlock - 1}); catch it up before it joins the token's pass.`,
+      )
+    return { governor, after }
+  })
+}
+
+/** The events past each governor's own cursor (all of them, unless a governor is ahead of the token). */
+function newGovernorEvents(events: GovernorEvent[], governors: readonly JoinedGovernor[]): GovernorEvent[] {
+  const ahead = governors.filter((g) => g.after >= (events[0]?.blockNumber ?? Infinity))
+  if (ahead.length === 0) return events
+  const after = new Map(ahead.map((g) => [g.governor.address, g.after]))
+  return events.filter((ev) => ev.blockNumber > (after.get(ev.governor) ?? -1))
 }
 
 async function resolveDao(p: IndexDaoParameters, chainId: number, head: number): Promise<{ dao: Dao; created: boolean }> {

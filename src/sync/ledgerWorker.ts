@@ -41,8 +41,8 @@ port.on('message', (m: ToWorker) => {
   try {
     switch (m.type) {
       case 'events':
-        writer!.writeEvents(m.batch)
-        send({ type: 'wrote', rows: m.batch.count })
+        writer!.writeEvents(m.batch, m.governor)
+        send({ type: 'wrote', rows: m.batch.count + (m.governor?.events.length ?? 0) })
         break
       case 'checkpoints':
         writer!.writeCheckpoints(m.kind, m.rows)

@@ -15,9 +15,10 @@
  * (in-memory or temporary) or when the compiled worker file is absent (code run from
  * TypeScript sources, as under vitest).
  *
- * Protocol (main -> worker): `events` (a packed batch) and `checkpoints` (a chunk of
- * derived rows), each answered by `wrote` once inserted; `commit` (answered by
- * `committed`); `close` (rolls back anything after the last commit; answered by `closed`,
+ * Protocol (main -> worker): `events` (a packed batch, with the governor events of the
+ * same answer as plain objects in the joint pass) and `checkpoints` (a chunk of derived
+ * rows), each answered by `wrote` once inserted; `commit` (the delegations, the governors
+ * whose tallies and cursors to write, and the cursor; answered by `committed`); `close` (rolls back anything after the last commit; answered by `closed`,
  * then the thread ends). A failure is answered by `error`, after which the worker only
  * waits for `close`. Typed arrays are transferred, not copied. Flow control: at most
  * MAX_ROWS_QUEUED rows are posted and unwritten; the rest waits on the main thread, which
@@ -28,14 +29,14 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Db } from '../store/db.js'
 import { TokenWriter, type CheckpointKind, type CommitEnd, type TokenCommit } from '../store/tokenLedger.js'
+import type { GovernorCommit } from '../store/governorLedger.js'
 import { StoreError } from '../errors.js'
-import { batchBuffers, type TokenBatch } from './tokenBatch.js'
+import { batchBuffers, type CheckpointRows, type TokenBatch } from '../store/tokenRows.js'
 import { fromThreadError, type ThreadError } from './threadError.js'
-import type { CheckpointRows } from './tokenState.js'
 
 export type WorkerSetup = { file: string; daoId: number; chainId: number; pragmas: string[] }
 export type ToWorker =
-  | { type: 'events'; batch: TokenBatch }
+  | { type: 'events'; batch: TokenBatch; governor?: GovernorCommit }
   | { type: 'checkpoints'; kind: CheckpointKind; rows: CheckpointRows }
   | { type: 'commit'; end: CommitEnd }
   | { type: 'close' }
@@ -45,11 +46,12 @@ export interface LedgerWriter {
   /** Whether the writer runs in a worker thread. */
   readonly threaded: boolean
   /**
-   * Write the raw rows of a batch (chain order) into the open transaction. Resolves at
-   * once, or, when the writer is far behind, once it has caught up (waiting rows are
-   * memory). Rejects if the writer has failed.
+   * Write the raw rows of a batch (chain order), and the governor events of the same
+   * block range if any, into the open transaction. Resolves at once, or, when the writer
+   * is far behind, once it has caught up (waiting rows are memory). Rejects if the writer
+   * has failed.
    */
-  events(batch: TokenBatch): Promise<void>
+  events(batch: TokenBatch, governor?: GovernorCommit): Promise<void>
   /**
    * Write a commit's derived rows and cursor, then commit; resolves once committed. Calls
    * are written in call order; after a failure every later one rejects with it.
@@ -105,8 +107,8 @@ class InlineWriter implements LedgerWriter {
     }
   }
 
-  events(batch: TokenBatch): Promise<void> {
-    return this.guard(() => this.writer.writeEvents(batch))
+  events(batch: TokenBatch, governor?: GovernorCommit): Promise<void> {
+    return this.guard(() => this.writer.writeEvents(batch, governor))
   }
 
   commit(commit: TokenCommit): Promise<void> {
@@ -187,10 +189,12 @@ class ThreadedWriter implements LedgerWriter {
     }
   }
 
-  events(batch: TokenBatch): Promise<void> {
+  events(batch: TokenBatch, governor?: GovernorCommit): Promise<void> {
     if (this.error) return Promise.reject(this.error)
-    this.outbox.push([{ message: { type: 'events', batch }, rows: batch.count, transfer: batchBuffers(batch) } as Outgoing][Symbol.iterator]())
-    this.waitingRows += batch.count
+    const rows = batch.count + (governor?.events.length ?? 0)
+    const message: ToWorker = { type: 'events', batch, ...(governor ? { governor } : {}) }
+    this.outbox.push([{ message, rows, transfer: batchBuffers(batch) } as Outgoing][Symbol.iterator]())
+    this.waitingRows += rows
     this.pump()
     if (this.waitingRows <= MAX_ROWS_WAITING) return Promise.resolve()
     if (!this.roomForMore) {

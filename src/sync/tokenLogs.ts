@@ -1,39 +1,77 @@
 /**
  * The indexer's conversion of an eth_getLogs answer: each log validated exactly as
- * `convertLogs` does (LogReader), decoded (decodeTokenLog) and packed (TokenBatch) in one
- * pass, as soon as the answer arrives. Nothing per log outlives the answer: the parsed
- * JSON dies young instead of waiting in the read-ahead queue as RawLog objects, which
- * was most of the indexer's garbage-collection time.
+ * `convertLogs` does (LogReader), decoded (decodeTokenLog, decodeGovernorLog) and, for the
+ * token, packed (TokenBatch) in one pass, as soon as the answer arrives. Nothing per token
+ * log outlives the answer: the parsed JSON dies young instead of waiting in the read-ahead
+ * queue as RawLog objects, which was most of the indexer's garbage-collection time.
+ *
+ * One answer may hold the token's logs and its governors' (the joint pass of DESIGN.md §4:
+ * one eth_getLogs over every contract of the DAO); each log is decoded by its address.
  */
 import { answerItems, convertLogs, LogReader, type LogConverter } from '../sources/evm/getLogs.js'
 import type { RawLog } from '../sources/evm/types.js'
 import { decodeTokenLog } from '../sources/token/decode.js'
-import { TokenBatchBuilder, type TokenBatch } from './tokenBatch.js'
+import { decodeGovernorLog, type GovernorEvent } from '../sources/governor/decode.js'
+import type { GovernorKind } from '../sources/governor/topics.js'
+import { TokenBatchBuilder, type TokenBatch } from '../store/tokenRows.js'
+
+/** The decoded logs of one answer: the token's packed, the governors' as events (chain order each). */
+export type DaoLogs = { token: TokenBatch; governor: GovernorEvent[] }
+
+const NO_GOVERNORS: ReadonlyMap<string, GovernorKind> = new Map()
 
 /** Converter for `fetchLogsWith`: the token events of `token` in an answer, packed. */
 export function tokenLogConverter(token: string): LogConverter<TokenBatch> {
+  const convert = daoLogConverter(token, NO_GOVERNORS)
   return (result, from, to, filter) => {
-    const items = answerItems(result)
-    const reader = new LogReader(from, to, filter)
-    const builder = new TokenBatchBuilder()
-    for (let i = 0; i < items.length; i++) {
-      const log = reader.read(items[i], i)
-      // A node that answers out of order: convertLogs sorts and checks; pack from that.
-      if (!reader.inOrder) return { logs: pack(convertLogs(result, from, to, filter), token), count: items.length }
-      add(builder, log, token)
-    }
-    return { logs: builder.build(), count: items.length }
+    const { logs, count } = convert(result, from, to, filter)
+    return { logs: logs.token, count }
   }
 }
 
-function pack(logs: RawLog[], token: string): TokenBatch {
-  const builder = new TokenBatchBuilder()
-  for (const log of logs) add(builder, log, token)
-  return builder.build()
+/** Converter for `fetchLogsWith` over a DAO's token and governors (`governors`: lowercase address -> kind). */
+export function daoLogConverter(token: string, governors: ReadonlyMap<string, GovernorKind>): LogConverter<DaoLogs> {
+  return (result, from, to, filter) => {
+    const items = answerItems(result)
+    const reader = new LogReader(from, to, filter)
+    const out = new DaoLogsBuilder(token, governors)
+    for (let i = 0; i < items.length; i++) {
+      const log = reader.read(items[i], i)
+      // A node that answers out of order: convertLogs sorts and checks; decode from that.
+      if (!reader.inOrder) {
+        const sorted = new DaoLogsBuilder(token, governors)
+        for (const l of convertLogs(result, from, to, filter)) sorted.add(l)
+        return { logs: sorted.build(), count: items.length }
+      }
+      out.add(log)
+    }
+    return { logs: out.build(), count: items.length }
+  }
 }
 
-function add(builder: TokenBatchBuilder, log: RawLog, token: string): void {
-  if (log.address !== token) return
-  const ev = decodeTokenLog(log)
-  if (ev) builder.add(ev)
+class DaoLogsBuilder {
+  private readonly batch = new TokenBatchBuilder()
+  private readonly governor: GovernorEvent[] = []
+
+  constructor(
+    private readonly token: string,
+    private readonly governors: ReadonlyMap<string, GovernorKind>,
+  ) {}
+
+  /** Decode one validated log (which may be LogReader's reused object: nothing of it is kept). */
+  add(log: RawLog): void {
+    if (log.address === this.token) {
+      const ev = decodeTokenLog(log)
+      if (ev) this.batch.add(ev)
+      return
+    }
+    const kind = this.governors.get(log.address)
+    if (kind === undefined) return
+    const ev = decodeGovernorLog(log, kind)
+    if (ev) this.governor.push(ev)
+  }
+
+  build(): DaoLogs {
+    return { token: this.batch.build(), governor: this.governor }
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * The token's derived state, computed in memory from packed events (tokenBatch.ts):
+ * The token's derived state, computed in memory from packed events (src/store/tokenRows.ts):
  * current balances (cached), and per commit the rows of the derived tables, ready to
  * write in key order. No SQL here: TokenWriter (src/store/tokenLedger.ts) writes the
  * events and these `DerivedRows`, in this thread or in a worker.
@@ -17,41 +17,23 @@
  */
 import { SourceError, StoreError } from '../errors.js'
 import { ZERO_ADDRESS } from '../sources/token/decode.js'
-import { DELEGATE_CHANGED, DELEGATE_VOTES_CHANGED, FIELD, TEXT_WIDTH, TRANSFER, TRANSFER_721, type TokenBatch } from './tokenBatch.js'
+import {
+  CHECKPOINT_WIDTH,
+  DELEGATE_CHANGED,
+  DELEGATE_VOTES_CHANGED,
+  DELEGATION_WIDTH,
+  FIELD,
+  TEXT_WIDTH,
+  TRANSFER,
+  TRANSFER_721,
+  type CheckpointRows,
+  type DerivedRows,
+  type TokenBatch,
+} from '../store/tokenRows.js'
 
 const HASH = 66
 const ADDRESS = 42
 const WORD = 64
-/** Characters of `CheckpointRows.text` per row: the account, then the amount word. */
-export const CHECKPOINT_WIDTH = ADDRESS + WORD
-/** Characters of `DerivedRows.delegations` per row: the delegator, then its delegate. */
-export const DELEGATION_WIDTH = 2 * ADDRESS
-
-/**
- * A chunk of a commit's checkpoint rows, sorted by (account, chain order). Row k is
- * `blockNumber[k]`, `logIndex[k]` and characters [k * CHECKPOINT_WIDTH, (k + 1) *
- * CHECKPOINT_WIDTH) of `text`: the account (42), then the amount (64 hex digits).
- * `last[k]` is 1 on an account's last row of the commit: its amount is the account's
- * current value (an account's rows may continue into the next chunk).
- */
-export type CheckpointRows = {
-  count: number
-  blockNumber: Float64Array
-  logIndex: Float64Array
-  last: Uint8Array
-  text: string
-}
-
-/** The derived rows of one commit (the raw rows are the events themselves). */
-export type DerivedRows = {
-  /** After each Transfer, the balance of each non-zero side (chunks, built as iterated). */
-  balances: Iterable<CheckpointRows>
-  /** After each DelegateVotesChanged, the delegate's votes (chunks, built as iterated). */
-  votes: Iterable<CheckpointRows>
-  /** Last delegate of each delegator that changed it, sorted by delegator (zero address = none). */
-  delegations: string
-}
-
 export type TokenStateParameters = {
   /** The committed balance of a holder, for holders not in the cache (undefined when none). */
   loadBalance: (holder: string) => bigint | undefined

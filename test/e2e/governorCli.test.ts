@@ -77,6 +77,27 @@ describe.each(['oz-block', 'bravo'] as const)('index --governor on the %s fixtur
       expect(t, `proposal ${row.id}`).toBeDefined()
       expect([row.for, row.against, row.abstain].map(String)).toEqual([t.tally.for, t.tally.against, t.tally.abstain].map(String))
     }
+    // `list` counts what the scenario cast on the chain.
+    const list = json<any>(await cli(['list', '--db', db, '--format', 'json']))
+    expect(list.daos[0]).toMatchObject({ governors: { governors: 1, proposals: scenario.proposals.length, votes: scenario.votes.length }, snapshot: null })
+  })
+
+  test('a governor added to an indexed DAO is caught up, then indexed with the token: same proposals and votes', async () => {
+    const later = path.join(tmpDir('govaudit-govlater-'), 'later.db')
+    const common = ['--rpc', anvil.url, '--name', 'dao', '--confirmations', '0', '--db', later]
+    const middle = scenario.proposals[Math.floor(scenario.proposals.length / 2)]!.createdBlock + 1
+    const tokenOnly = await cli(['index', ...common, '--token', scenario.token, '--to-block', String(middle)])
+    expect(tokenOnly.code, tokenOnly.stderr).toBe(0)
+    expect(tokenOnly.stderr).not.toMatch(/governor\(s\)/)
+    const added = await cli(['index', ...common, '--governor', scenario.governor, '--to-block', String(scenario.lastBlock)])
+    expect(added.code, added.stderr).toBe(0)
+    // The catch-up covers the governor's past, the joint pass the rest: one range in the summary.
+    expect(added.stderr).toMatch(new RegExp(`1 governor\\(s\\): blocks \\d+\\.\\.${scenario.lastBlock}, [1-9]`))
+    expect(added.stderr).toMatch(/exceptions: 0\./)
+    const list = (file: string) => cli(['proposals', 'dao', '--db', file, '--format', 'json'])
+    expect(json(await list(later))).toEqual(json(await list(db)))
+    const sum = json<any>(await cli(['list', '--db', later, '--format', 'json'])).daos[0].governors
+    expect(sum).toEqual({ governors: 1, proposals: scenario.proposals.length, votes: scenario.votes.length })
   })
 
   test('decisive and nakamoto --proposal agree with getPastVotes-based brute force', async () => {

@@ -2,7 +2,8 @@
  * An RPC that fails the way real providers do must not change a single stored row, and
  * neither may crashes: the CLI indexes the same anvil chain (1) cleanly, (2) through a
  * loopback proxy injecting each provider's errors, (3) while being killed with SIGKILL
- * again and again and resumed. Every database must dump identically to the clean one.
+ * again and again and resumed, token alone and token with its governor (the joint pass).
+ * Every database must dump identically to the clean one.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -10,6 +11,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startAnvil, type StartAnvilResult } from '../../src/devchain/anvil.js'
 import { playTokenScenario, type PlayTokenScenarioResult } from '../../src/devchain/tokenScenario.js'
+import { playGovernorScenario } from '../../src/devchain/governorScenario.js'
 import { createDevRpc } from '../../src/devchain/devRpc.js'
 import { cli, ROOT, tmpDir } from '../cli/harness.js'
 import { dumpDb } from '../helpers/dbDump.js'
@@ -106,9 +108,9 @@ describe('indexing through a faulty RPC gives the same database', () => {
 })
 
 /** A slow node with a small block-range limit: many small commits to interrupt. */
-async function slowSmallRangeRpc() {
-  const slow = await startFaultProxy({ target: anvil.url, plan: onEvery('eth_getLogs', { kind: 'delay', ms: 40 }) })
-  const ranged = await startFaultProxy({ target: slow.url, plan: onEvery('eth_getLogs', { kind: 'range', style: 'publicnode', limit: 3 }) })
+async function slowSmallRangeRpc({ ms = 40, limit = 3 } = {}) {
+  const slow = await startFaultProxy({ target: anvil.url, plan: onEvery('eth_getLogs', { kind: 'delay', ms }) })
+  const ranged = await startFaultProxy({ target: slow.url, plan: onEvery('eth_getLogs', { kind: 'range', style: 'publicnode', limit }) })
   return { url: ranged.url, close: async () => (await ranged.close(), await slow.close()) }
 }
 
@@ -118,7 +120,7 @@ function readCursor(file: string): number | undefined {
   try {
     // The child may be between creating the file and committing its schema.
     if (!db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'cursor'`).get()) return undefined
-    return (db.prepare(`SELECT block_number FROM cursor`).pluck().get() as number | undefined) ?? undefined
+    return (db.prepare(`SELECT block_number FROM cursor WHERE stream = 'token'`).pluck().get() as number | undefined) ?? undefined
   } finally {
     db.close()
   }
@@ -133,38 +135,75 @@ async function cursorAdvanced(file: string, after: number | undefined, exited: (
   }
 }
 
+/**
+ * Run `index` (args for an RPC url) on a slow, small-range RPC, killing it with SIGKILL
+ * four times after it has committed something (`delayMs(attempt)` later), then let it
+ * finish. Returns the token cursors found after each kill.
+ */
+async function killAndResume(
+  args: (rpc: string) => string[],
+  file: string,
+  { delayMs = (attempt: number) => (attempt * 37) % 90, rpcSpeed = {} }: { delayMs?: (attempt: number) => number; rpcSpeed?: { ms?: number; limit?: number } } = {},
+): Promise<number[]> {
+  const rpc = await slowSmallRangeRpc(rpcSpeed)
+  const cursorsAtKill: number[] = []
+  try {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const child = spawn(process.execPath, ['bin/govaudit.js', ...args(rpc.url), '--batch-size', '2', '--concurrency', '2'], { cwd: ROOT, stdio: 'ignore' })
+      let exited = false
+      const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => ((exited = true), resolve(c))))
+      if (attempt < 4) {
+        // Kill after this run has committed something, at a deterministic offset within a batch.
+        await cursorAdvanced(file, readCursor(file), () => exited)
+        await new Promise((r) => setTimeout(r, delayMs(attempt)))
+        child.kill('SIGKILL')
+      }
+      const code = await exit
+      if (code === 0) break
+      const c = readCursor(file)
+      if (c !== undefined) cursorsAtKill.push(c)
+    }
+  } finally {
+    await rpc.close()
+  }
+  return cursorsAtKill
+}
+
 describe('crash safety', () => {
   test('SIGKILL at random points, then resume: identical to an uninterrupted run', async () => {
-    const rpc = await slowSmallRangeRpc()
     const file = path.join(dir, 'killed.db')
-    const cursorsAtKill: number[] = []
-    try {
-      for (let attempt = 0; attempt < 40; attempt++) {
-        const child = spawn(process.execPath, ['bin/govaudit.js', ...indexArgs(rpc.url, file, ['--batch-size', '2', '--concurrency', '2'])], {
-          cwd: ROOT,
-          stdio: 'ignore',
-        })
-        let exited = false
-        const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => ((exited = true), resolve(c))))
-        if (attempt < 4) {
-          // Kill after this run has committed something, at a deterministic offset within a batch.
-          await cursorAdvanced(file, readCursor(file), () => exited)
-          await new Promise((r) => setTimeout(r, (attempt * 37) % 90))
-          child.kill('SIGKILL')
-        }
-        const code = await exit
-        if (code === 0) break
-        const c = readCursor(file)
-        if (c !== undefined) cursorsAtKill.push(c)
-      }
-    } finally {
-      await rpc.close()
-    }
+    const cursorsAtKill = await killAndResume((rpc) => indexArgs(rpc, file), file)
     // At least two kills landed mid-range, between commits (a late one may land after the last commit).
     const inside = cursorsAtKill.filter((c) => c > scenario.deployBlock && c < scenario.lastBlock)
     expect(inside.length, `cursors at kill: ${cursorsAtKill}`).toBeGreaterThanOrEqual(2)
     expect(readCursor(file)).toBe(scenario.lastBlock)
     expect(dataDump(file)).toBe(cleanDump)
+  })
+
+  test('with a governor (the joint pass): SIGKILL at random points, then resume: identical to an uninterrupted run', async () => {
+    const gov = await playGovernorScenario({ url: anvil.url, fixture: 'oz-block', seed: 'faults-governor' })
+    const args = (rpc: string, db: string) => [
+      'index', '--rpc', rpc, '--token', gov.token, '--governor', gov.governor, '--name', 'dao', '--to-block', String(gov.lastBlock),
+      '--confirmations', '0', '--db', db,
+    ]
+    const clean = path.join(dir, 'governor-clean.db')
+    const run = await cli(args(anvil.url, clean))
+    expect(run.code, run.stderr).toBe(0)
+    const governorDump = dataDump(clean)
+    expect(governorDump).toMatch(/## vote \([1-9]\d*\)/)
+    expect(governorDump).toMatch(/## proposal_status \([1-9]\d*\)/)
+
+    const file = path.join(dir, 'governor-killed.db')
+    // A short range (a few dozen blocks) with a finalize step after it: a slower node, one
+    // block per request, and kills soon after each commit, so that most land mid-range.
+    const cursorsAtKill = await killAndResume((rpc) => args(rpc, file), file, { delayMs: (attempt) => (attempt * 7) % 20, rpcSpeed: { ms: 100, limit: 1 } })
+    // The first kill follows the first commit at once, so it always lands mid-range; later
+    // ones may find the sparse governor range already committed (the kill then hits finalize).
+    const inside = cursorsAtKill.filter((c) => c >= gov.deployBlock && c < gov.lastBlock)
+    expect(inside.length, `cursors at kill: ${cursorsAtKill}`).toBeGreaterThanOrEqual(1)
+    expect(cursorsAtKill.length, `cursors at kill: ${cursorsAtKill}`).toBeGreaterThanOrEqual(2)
+    expect(readCursor(file)).toBe(gov.lastBlock)
+    expect(dataDump(file)).toBe(governorDump)
   })
 
   test('Ctrl-C commits the current batch, exits 130, and the next run resumes', async () => {

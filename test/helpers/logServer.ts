@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RawLog } from '../../src/sources/evm/types.js'
+import { mulberry32 } from '../../src/analysis/mulberry32.js'
 
 /** How a provider words its eth_getLogs refusal; see src/sources/evm/rangeHints.ts. */
 export type ProviderStyle =
@@ -122,7 +123,7 @@ export type MakeLogsParameters = {
  * logIndex), spread uniformly at random over [fromBlock, toBlock]. Deterministic by seed.
  */
 export function makeLogs({ count, fromBlock, toBlock, addresses, topic0s, seed = 1, holders = 1000 }: MakeLogsParameters): RawLog[] {
-  const rand = mulberry32(seed)
+  const rand = uniform(seed)
   const span = toBlock - fromBlock + 1
   const blocks = new Float64Array(count)
   for (let i = 0; i < count; i++) blocks[i] = fromBlock + Math.floor(rand() * span)
@@ -162,15 +163,10 @@ export function makeLogs({ count, fromBlock, toBlock, addresses, topic0s, seed =
   return out
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+/** Uniform floats in [0, 1) from the shared seeded mulberry32. */
+function uniform(seed: number): () => number {
+  const next = mulberry32(seed)
+  return () => next() / 4294967296
 }
 
 export type LogServerOptions = {

@@ -1,6 +1,6 @@
 /**
  * The indexing pipeline (fetchLogsWith -> tokenLogConverter -> TokenState -> TokenWriter)
- * on a simulated ERC20Votes token (bench/tokenSimulation.ts) served by the loopback node:
+ * on a simulated ERC20Votes token (test/helpers/tokenSimulation.ts) served by the loopback node:
  * the index must equal a naive replay of the logs at every checked block, whatever the
  * commit size, when resumed, and when the writer runs in a worker thread (the compiled
  * code in dist/, as the CLI runs it) instead of inline (TypeScript sources under vitest).
@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { simulateToken, type SimulatedToken } from '../../bench/tokenSimulation.js'
+import { simulateToken, type SimulatedToken } from '../helpers/tokenSimulation.js'
 import { openDb, type Db } from '../../src/store/db.js'
 import { insertDao } from '../../src/store/daos.js'
 import { balancesAt, delegationsAt, votingPowerAt } from '../../src/store/tokenQueries.js'

@@ -4,7 +4,7 @@ import { InvalidLogs, makeLogFilter } from '../../src/sources/evm/getLogs.js'
 import { SourceError } from '../../src/errors.js'
 import { TOKEN_TOPICS, TOPIC } from '../../src/sources/token/decode.js'
 import { tokenLogConverter } from '../../src/sync/tokenLogs.js'
-import type { TokenBatch } from '../../src/sync/tokenBatch.js'
+import type { TokenBatch } from '../../src/store/tokenRows.js'
 
 const TOKEN = '0x' + '1f'.repeat(20)
 const topicOf = (a: string) => '0x' + '0'.repeat(24) + a.slice(2)

@@ -2,8 +2,8 @@
 import { describe, expect, test } from 'vitest'
 import { SourceError } from '../../src/errors.js'
 import { ZERO_ADDRESS, type TokenEvent } from '../../src/sources/token/decode.js'
-import { packTokenEvents } from '../../src/sync/tokenBatch.js'
-import { CHECKPOINT_WIDTH, DELEGATION_WIDTH, TokenState, type CheckpointRows } from '../../src/sync/tokenState.js'
+import { CHECKPOINT_WIDTH, DELEGATION_WIDTH, packTokenEvents, type CheckpointRows } from '../../src/store/tokenRows.js'
+import { TokenState } from '../../src/sync/tokenState.js'
 
 const A = '0x' + 'a1'.repeat(20)
 const B = '0x' + '0b'.repeat(20)

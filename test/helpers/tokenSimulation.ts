@@ -21,8 +21,9 @@
  * a block, and log indexes have gaps (other contracts' logs in the same block).
  * Deterministic by seed.
  */
-import { blockHashOf } from '../test/helpers/logServer.js'
-import type { RawLog } from '../src/sources/evm/types.js'
+import { blockHashOf } from './logServer.js'
+import type { RawLog } from '../../src/sources/evm/types.js'
+import { mulberry32 } from '../../src/analysis/mulberry32.js'
 
 export const TOPIC = {
   Transfer: '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef',
@@ -66,7 +67,7 @@ export function simulateToken(p: SimulateTokenParameters): SimulatedToken {
   const delegateCount = Math.min(p.delegates ?? 3_000, holders - 1)
   const airdrop = Math.min(p.airdrop ?? 30_000, holders - 2)
   const meanGap = p.meanBlockGap ?? 36
-  const rand = mulberry32(p.seed ?? 1)
+  const rand = uniform(p.seed ?? 1)
 
   // Account 0 is the zero address (mints and burns); 1 is the treasury, 2 the team.
   const accounts = accountTopics(holders + 1, rand)
@@ -264,13 +265,8 @@ function word(v: bigint): string {
   return v.toString(16).padStart(64, '0')
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+/** Uniform floats in [0, 1) from the shared seeded mulberry32. */
+function uniform(seed: number): () => number {
+  const next = mulberry32(seed)
+  return () => next() / 4294967296
 }

@@ -1,13 +1,14 @@
 /**
- * Decoded token events packed into a few flat values: the form in which they travel from
- * the fetching thread to the ledger (possibly in a worker) and are staged until commit.
+ * The packed rows that travel to TokenWriter (tokenLedger.ts), possibly across a thread:
+ * decoded token events (`TokenBatch`, the raw rows) and the rows derived from them
+ * (`CheckpointRows`, `DerivedRows`, built by src/sync/tokenState.ts).
  *
- * Why not an array of TokenEvent objects: a million events as objects cost ~1 KB each in
- * heap and GC time, and cloning objects to a worker costs more than decoding them. Here
- * the numbers are typed arrays (transferred to a worker without a copy) and every string
- * field is one slice of a single `text` string (copied once, as one block).
+ * Why not arrays of objects: a million events as objects cost ~1 KB each in heap and GC
+ * time, and cloning objects to a worker costs more than decoding them. Here the numbers
+ * are typed arrays (transferred to a worker without a copy) and every string field is one
+ * slice of a single `text` string (copied once, as one block).
  *
- * Layout of `text`: per event, in order, the fixed-width fields of its kind:
+ * Layout of `TokenBatch.text`: per event, in order, the fixed-width fields of its kind:
  *   all kinds              transactionHash (66)
  *   TRANSFER               from (42), to (42), value (64)
  *   TRANSFER_721           from (42), to (42), tokenId (64)      value is ONE_WORD
@@ -34,6 +35,36 @@ export const TEXT_WIDTH: readonly number[] = [
 ]
 /** Offsets of the fields after the transaction hash, relative to the event's start. */
 export const FIELD = { first: HASH, second: HASH + ADDRESS, third: HASH + 2 * ADDRESS } as const
+
+/** Characters of `CheckpointRows.text` per row: the account, then the amount word. */
+export const CHECKPOINT_WIDTH = ADDRESS + WORD
+/** Characters of `DerivedRows.delegations` per row: the delegator, then its delegate. */
+export const DELEGATION_WIDTH = 2 * ADDRESS
+
+/**
+ * A chunk of a commit's checkpoint rows, sorted by (account, chain order). Row k is
+ * `blockNumber[k]`, `logIndex[k]` and characters [k * CHECKPOINT_WIDTH, (k + 1) *
+ * CHECKPOINT_WIDTH) of `text`: the account (42), then the amount (64 hex digits).
+ * `last[k]` is 1 on an account's last row of the commit: its amount is the account's
+ * current value (an account's rows may continue into the next chunk).
+ */
+export type CheckpointRows = {
+  count: number
+  blockNumber: Float64Array
+  logIndex: Float64Array
+  last: Uint8Array
+  text: string
+}
+
+/** The derived rows of one commit (the raw rows are the events themselves). */
+export type DerivedRows = {
+  /** After each Transfer, the balance of each non-zero side (chunks, built as iterated). */
+  balances: Iterable<CheckpointRows>
+  /** After each DelegateVotesChanged, the delegate's votes (chunks, built as iterated). */
+  votes: Iterable<CheckpointRows>
+  /** Last delegate of each delegator that changed it, sorted by delegator (zero address = none). */
+  delegations: string
+}
 
 export type TokenBatch = {
   count: number
@@ -110,7 +141,7 @@ export class TokenBatchBuilder {
   }
 }
 
-/** Pack TokenEvent objects (chain order), e.g. for TokenLedger.apply. */
+/** Pack TokenEvent objects (chain order). */
 export function packTokenEvents(events: readonly TokenEvent[]): TokenBatch {
   const builder = new TokenBatchBuilder()
   for (const ev of events) builder.add(ev)
