@@ -44,7 +44,7 @@ export type ConcentrationResult = {
  */
 export function concentration({ weights }: ConcentrationParameters): ConcentrationResult {
   const ranking = weightOrder(weights) // checks weights >= 0 first
-  const { order, keys, population: n } = ranking
+  const { order, keys, population: n, sum: total } = ranking
   if (n === 0) {
     const zero: Ratio = { num: 0n, den: 1n }
     return {
@@ -54,19 +54,21 @@ export function concentration({ weights }: ConcentrationParameters): Concentrati
   }
   // Exact by weight (ties do not change any measure), so each holder's rank is exact.
   settleRuns(weights, ranking, 'any')
-  const rankOf = new Uint32Array(weights.length)
-  for (let r = 0; r < n; r++) rankOf[order[r]!] = r
-  // One pass in input order (where the weights lie in memory): with x ascending and i
-  // from 1, Σ i·x_i = Σ (n − rank)·w over descending ranks from 0.
-  let total = 0n
+  // Rank of each input entry, so the bigint pass below reads the weights in input order
+  // (where they lie in memory: walking them in rank order costs a cache miss per holder).
+  // With x ascending and i from 1, Σ i·x_i = Σ (n − rank)·w over descending ranks from 0,
+  // so the multiplier n − rank is stored directly.
+  const multiplier = new Uint32Array(weights.length)
+  for (let r = 0; r < n; r++) multiplier[order[r]!] = n - r
+  // Plain bigint arithmetic, exact whatever the size of the weights. (Sums in 16-bit limbs
+  // held as doubles, exact too, saved only ~40 ms of ~150 ms here: not worth their code.)
   let weightedRanks = 0n
   let squares = 0n
   for (let i = 0; i < weights.length; i++) {
     if (keys[i] === 0) continue
     const w = weights[i]!.weight
-    total += w
     squares += w * w
-    weightedRanks += BigInt(n - rankOf[i]!) * w
+    weightedRanks += BigInt(multiplier[i]!) * w
   }
   const topSum = (count: number) => {
     let sum = 0n
@@ -100,11 +102,11 @@ export function concentration({ weights }: ConcentrationParameters): Concentrati
  * conversions and a division, ≤ ~3·2^-53 relative error, the order of `share`'s (exact
  * to ~2^-64, then rounded). Beyond that, each share is computed from the bigints.
  */
-function entropyOf(weights: readonly Weighted[], { order, keys }: WeightOrderResult, total: bigint): number {
+function entropyOf(weights: readonly Weighted[], { order, ranked }: WeightOrderResult, total: bigint): number {
   const T = Number(total)
   let entropy = 0
   for (let r = 0; r < order.length; r++) {
-    const p = Number.isFinite(T) ? keys[order[r]!]! / T : share(weights[order[r]!]!.weight, total)
+    const p = Number.isFinite(T) ? ranked[r]! / T : share(weights[order[r]!]!.weight, total)
     if (p > 0) entropy -= p * Math.log(p)
   }
   return entropy

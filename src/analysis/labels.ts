@@ -1,4 +1,3 @@
-import { sortByWeightDesc } from './weightOrder.js'
 import { byWeightDesc, type Weighted } from './weights.js'
 
 /** What a labels CSV says about one address. */
@@ -24,8 +23,12 @@ export type ExcludedWeight = { address: string; label: string; weight: bigint }
 export type MergedEntity = { entity: string; address: string; addresses: string[]; weight: bigint }
 
 export type ApplyLabelsResult = {
-  /** Weights after merging and excluding, byWeightDesc; an entity appears as `entity:<name>`. */
-  weights: Weighted[]
+  /**
+   * Weights after merging and excluding, in input order (entities where their first
+   * address was); an entity appears as `entity:<name>`. Without labels, the input array
+   * itself: nothing is copied.
+   */
+  weights: readonly Weighted[]
   /** Addresses dropped from the population and the denominator, byWeightDesc. */
   excluded: ExcludedWeight[]
   excludedWeight: bigint
@@ -34,6 +37,8 @@ export type ApplyLabelsResult = {
   /** Display name of every labelled output address: the label, or the entity name. */
   names: Map<string, string>
 }
+
+const UPPERCASE = /[A-Z]/
 
 /** The address key an entity gets in merged weights. */
 export function entityAddress(entity: string): string {
@@ -44,44 +49,58 @@ export function entityAddress(entity: string): string {
  * Apply labels to a weight list, purely: excluded addresses (treasury, timelock, …) are
  * removed — from the holders and therefore from any total the caller derives from
  * `weights` — and listed in `excluded`; addresses sharing an `entity` become one holder
- * `entity:<name>` with the summed weight, listed in `merged`. Everything else passes
- * through (lowercased, repeated addresses summed). A row with both an entity and
- * exclude is excluded, not merged. Entity names are matched exactly (case-sensitive).
+ * `entity:<name>` with the summed weight, listed in `merged`. A row with both an entity
+ * and exclude is excluded, not merged. Entity names are matched exactly (case-sensitive);
+ * addresses are compared lowercase.
+ *
+ * `weights` holds one entry per address, as every store read and `mergeVotes` give it
+ * (`mergeByAddress` makes any list so). Unlabelled entries are passed through as the same
+ * objects, in input order (every measure ranks for itself): a million holders cost one
+ * map lookup each, and with no labels at all, nothing.
  */
 export function applyLabels({ weights, labels }: ApplyLabelsParameters): ApplyLabelsResult {
+  const names = new Map<string, string>()
+  if (labels.size === 0) return { weights, excluded: [], excludedWeight: 0n, merged: [], names }
   const byAddress = new Map<string, Label>()
   for (const [address, label] of labels) byAddress.set(address.toLowerCase(), label)
-  const out = new Map<string, bigint>()
+  const out: Weighted[] = []
   const excluded = new Map<string, ExcludedWeight>()
-  const entities = new Map<string, { addresses: Set<string>; weight: bigint }>()
-  const names = new Map<string, string>()
+  // An entity's output row is created at its first address and summed into after.
+  const entities = new Map<string, { row: Weighted; addresses: Set<string> }>()
   for (const w of weights) {
-    const address = w.address.toLowerCase()
-    const label = byAddress.get(address)
-    if (label?.exclude) {
-      const prev = excluded.get(address)
-      excluded.set(address, { address, label: label.label, weight: (prev?.weight ?? 0n) + w.weight })
+    // Addresses are lowercase throughout govaudit: lowercasing a million of them would cost more than the lookup.
+    const label = byAddress.get(w.address) ?? (UPPERCASE.test(w.address) ? byAddress.get(w.address.toLowerCase()) : undefined)
+    if (label === undefined) {
+      out.push(w)
       continue
     }
-    let key = address
-    if (label?.entity !== undefined) {
-      key = entityAddress(label.entity)
-      const e = entities.get(label.entity) ?? { addresses: new Set<string>(), weight: 0n }
-      e.addresses.add(address)
-      e.weight += w.weight
-      entities.set(label.entity, e)
-      names.set(key, label.entity)
-    } else if (label) names.set(key, label.label)
-    const prev = out.get(key)
-    out.set(key, prev === undefined ? w.weight : prev + w.weight) // no bigint copy for a first sighting
+    const address = w.address.toLowerCase()
+    if (label.exclude) {
+      const prev = excluded.get(address)
+      excluded.set(address, { address, label: label.label, weight: (prev?.weight ?? 0n) + w.weight })
+    } else if (label.entity !== undefined) {
+      const e = entities.get(label.entity)
+      if (e) {
+        e.row.weight += w.weight
+        e.addresses.add(address)
+      } else {
+        const row = { address: entityAddress(label.entity), weight: w.weight }
+        entities.set(label.entity, { row, addresses: new Set([address]) })
+        names.set(row.address, label.entity)
+        out.push(row)
+      }
+    } else {
+      names.set(address, label.label)
+      out.push(address === w.address ? w : { address, weight: w.weight })
+    }
   }
   const excludedList = [...excluded.values()].sort(byWeightDesc)
   return {
-    weights: sortByWeightDesc([...out].map(([address, weight]) => ({ address, weight }))),
+    weights: out,
     excluded: excludedList,
     excludedWeight: excludedList.reduce((a, e) => a + e.weight, 0n),
     merged: [...entities]
-      .map(([entity, e]) => ({ entity, address: entityAddress(entity), addresses: [...e.addresses].sort(), weight: e.weight }))
+      .map(([entity, { row, addresses }]) => ({ entity, address: row.address, addresses: [...addresses].sort(), weight: row.weight }))
       .sort(byWeightDesc),
     names,
   }

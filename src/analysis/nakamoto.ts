@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js'
 import { HALF, share, type Ratio } from './ratio.js'
-import { settleRun, topOrder, weightKeys } from './weightOrder.js'
+import { rankingOf, settleRun, topOrder, weightKeys } from './weightOrder.js'
 import type { Weighted } from './weights.js'
 
 export type NakamotoParameters = {
@@ -43,12 +43,10 @@ export type NakamotoResult = {
  * k = 1. A weight exactly at the threshold is not enough: 50 of 100 at 1/2 is not > 50.
  */
 export function nakamoto({ weights, total, threshold = HALF }: NakamotoParameters): NakamotoResult {
-  const { keys, population } = weightKeys(weights) // checks weights >= 0 first
+  // Checks weights >= 0 first; sums them in input order, where they lie in memory.
+  const { keys, population, sum: weightSum } = weightKeys(weights)
   if (threshold.den <= 0n || threshold.num <= 0n || threshold.num >= threshold.den)
     throw new UsageError(`threshold must be in (0, 1); got ${threshold.num}/${threshold.den}`)
-  // Summed in input order: the weights are read where they lie in memory.
-  let weightSum = 0n
-  for (let i = 0; i < weights.length; i++) if (keys[i]! > 0) weightSum += weights[i]!.weight
   const denominator = total ?? weightSum
   if (denominator < 0n) throw new UsageError(`total must be >= 0; got ${denominator}`)
   const base = { total: denominator, threshold, population, weightSum }
@@ -57,7 +55,7 @@ export function nakamoto({ weights, total, threshold = HALF }: NakamotoParameter
   // threshold is crossed or the head is everyone. Each run of equal keys is settled
   // (byWeightDesc) before it is summed, so the walk follows the exact ranking.
   for (let count = Math.min(population, 256); ; count = Math.min(population, count * 8)) {
-    const ranking = { population, keys, order: topOrder(keys, population, count) }
+    const ranking = rankingOf(keys, population, topOrder(keys, population, count))
     const { order } = ranking
     let sum = 0n
     let settled = 0

@@ -12,6 +12,11 @@ export type WeightOrderResult = {
   order: Uint32Array
   /** `Number(weights[i].weight)` for every input entry: exact weights rounded to doubles. */
   keys: Float64Array
+  /**
+   * `keys[order[r]]` for every rank r: the keys in ranking order, so that walking the
+   * ranking (runs of equal keys, shares) reads memory in order instead of jumping.
+   */
+  ranked: Float64Array
 }
 
 export type Ties = 'address' | 'any'
@@ -35,24 +40,36 @@ const SMALL = 4096
  * `settleRun` does that, when and where a caller needs it. Memory stays in typed arrays
  * (about 40 bytes per holder), and the weights are read once, in input order.
  */
-export function weightOrder(weights: readonly Weighted[]): WeightOrderResult {
-  const { keys, population } = weightKeys(weights)
-  return { population, order: descendingOrder(keys, population), keys }
+export function weightOrder(weights: readonly Weighted[]): WeightOrderResult & { sum: bigint } {
+  const { keys, population, sum } = weightKeys(weights)
+  return { population, keys, sum, ...descendingOrder(keys, population) }
 }
 
-/** The keys and population of `weightOrder` without the order (UsageError for a negative weight). */
-export function weightKeys(weights: readonly Weighted[]): { keys: Float64Array; population: number } {
+/** A ranking over `order` (e.g. a `topOrder` head): its `ranked` keys gathered. */
+export function rankingOf(keys: Float64Array, population: number, order: Uint32Array): WeightOrderResult {
+  return { population, keys, order, ranked: Float64Array.from(order, (i) => keys[i]!) }
+}
+
+/**
+ * The keys and population of `weightOrder` without the order, and the exact sum of the
+ * weights (read in the same pass: every measure needs it). UsageError for a negative weight.
+ */
+export function weightKeys(weights: readonly Weighted[]): { keys: Float64Array; population: number; sum: bigint } {
   const n = weights.length
   const keys = new Float64Array(n)
   let population = 0
+  let sum = 0n
   for (let i = 0; i < n; i++) {
     const w = weights[i]!
     const key = Number(w.weight) // zero iff the weight is 0n, negative iff it is negative
     if (key < 0) throw new UsageError(`weight of ${w.address} must be >= 0; got ${w.weight}`)
     keys[i] = key
-    if (key > 0) population++
+    if (key > 0) {
+      population++
+      sum += w.weight
+    }
   }
-  return { keys, population }
+  return { keys, population, sum }
 }
 
 /**
@@ -63,7 +80,7 @@ export function weightKeys(weights: readonly Weighted[]): { keys: Float64Array; 
  * smaller weight. One pass with a `count`-entry heap: O(n log count).
  */
 export function topOrder(keys: Float64Array, population: number, count: number): Uint32Array {
-  if (count >= population) return descendingOrder(keys, population)
+  if (count >= population) return descendingOrder(keys, population).order
   // Min-heap of input indices by key: the root is the smallest of the largest `count` so far.
   const heap = new Uint32Array(count)
   let size = 0
@@ -108,10 +125,10 @@ export function topOrder(keys: Float64Array, population: number, count: number):
  * exact weight only, equal weights left as they are (sums and Gini do not see ties);
  * a run whose weights are all equal is not sorted at all.
  */
-export function settleRun(weights: readonly Weighted[], { order, keys }: WeightOrderResult, start: number, ties: Ties): number {
-  const key = keys[order[start]!]!
+export function settleRun(weights: readonly Weighted[], { order, ranked }: WeightOrderResult, start: number, ties: Ties): number {
+  const key = ranked[start]!
   let end = start + 1
-  while (end < order.length && keys[order[end]!] === key) end++
+  while (end < order.length && ranked[end] === key) end++
   if (end - start === 1) return end
   if (ties === 'any') {
     const first = weights[order[start]!]!.weight
@@ -132,38 +149,26 @@ export function settleRun(weights: readonly Weighted[], { order, keys }: WeightO
   return end
 }
 
-/**
- * A sorted copy, byWeightDesc: the same array as `[...weights].sort(byWeightDesc)` (stable),
- * in linear time plus the runs of equal keys (see `weightOrder`). Zero weights come last,
- * by address. A negative weight is a UsageError, as `assertWeights` says.
- */
-export function sortByWeightDesc<T extends Weighted>(weights: readonly T[]): T[] {
-  const ranking = weightOrder(weights)
-  settleRuns(weights, ranking, 'address')
-  const sorted = Array.from(ranking.order, (i) => weights[i]!)
-  if (ranking.population < weights.length) sorted.push(...weights.filter((_, i) => ranking.keys[i] === 0).sort(byWeightDesc))
-  return sorted
-}
-
 /** `settleRun` over every run that starts in ranks [from, to); returns where the last one ends. */
 export function settleRuns(weights: readonly Weighted[], ranking: WeightOrderResult, ties: Ties, from = 0, to = ranking.population): number {
-  const { order, keys } = ranking
+  const { order, ranked } = ranking
   let r = from
   while (r < to) {
     // Most runs are one entry long: skip those without a call.
-    if (r + 1 >= order.length || keys[order[r + 1]!] !== keys[order[r]!]) r++
+    if (r + 1 >= order.length || ranked[r + 1] !== ranked[r]) r++
     else r = settleRun(weights, ranking, r, ties)
   }
   return r
 }
 
 /**
- * Input indices with a positive key, descending by key: LSD radix sort (stable, four
- * 16-bit digits, a digit every key shares skipped) of the keys' bits, carrying each key
- * with its index so every pass reads memory in order, then read backwards; a comparator
- * sort on the keys below SMALL entries, and nothing at all when already descending.
+ * Input indices with a positive key, descending by key, and those keys: LSD radix sort
+ * (stable, four 16-bit digits, a digit every key shares skipped) of the keys' bits,
+ * carrying each key with its index so every pass reads memory in order, then reversed;
+ * a comparator sort on the keys below SMALL entries, and nothing at all when already
+ * descending.
  */
-function descendingOrder(keys: Float64Array, population: number): Uint32Array {
+function descendingOrder(keys: Float64Array, population: number): { order: Uint32Array; ranked: Float64Array } {
   let idx = new Uint32Array(population)
   let k = new Float64Array(population)
   for (let i = 0, j = 0; i < keys.length; i++)
@@ -171,12 +176,15 @@ function descendingOrder(keys: Float64Array, population: number): Uint32Array {
       idx[j] = i
       k[j++] = keys[i]!
     }
-  // Already descending (e.g. applyLabels' output): nothing to sort.
+  // Already descending (a list that arrives ranked): nothing to sort.
   let sorted = true
   for (let j = 1; j < population && sorted; j++) sorted = k[j - 1]! >= k[j]!
-  if (sorted) return idx
+  if (sorted) return { order: idx, ranked: k }
   // The radix passes cost 4 × 65,536 buckets whatever the size: small inputs sort directly.
-  if (population <= SMALL) return idx.sort((a, b) => keys[b]! - keys[a]! || a - b)
+  if (population <= SMALL) {
+    const order = idx.sort((a, b) => keys[b]! - keys[a]! || a - b)
+    return { order, ranked: Float64Array.from(order, (i) => keys[i]!) }
+  }
   let idx2 = new Uint32Array(population)
   let k2 = new Float64Array(population)
   const count = new Uint32Array(65536)
@@ -201,5 +209,5 @@ function descendingOrder(keys: Float64Array, population: number): Uint32Array {
     ;[idx, idx2] = [idx2, idx]
     ;[k, k2] = [k2, k]
   }
-  return idx.reverse()
+  return { order: idx.reverse(), ranked: k.reverse() }
 }

@@ -13,6 +13,11 @@ export function toWord(value: bigint): string {
 }
 
 export function fromWord(word: string): bigint {
-  if (word.length !== 64) throw new StoreError(`Stored amount "${word}" is not 64 hex digits: the database is damaged.`)
-  return BigInt(`0x${word}`)
+  const damaged = () => new StoreError(`Stored amount "${word}" is not 64 hex digits: the database is damaged.`)
+  if (word.length !== 64) throw damaged()
+  try {
+    return BigInt(`0x${word}`)
+  } catch {
+    throw damaged() // a non-hex digit
+  }
 }

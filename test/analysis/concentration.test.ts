@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { concentration, lorenz } from '../../src/analysis/concentration.js'
 import type { Weighted } from '../../src/analysis/weights.js'
+import { mulberry32 } from '../../src/analysis/mulberry32.js'
 
 const holders = (...ws: bigint[]): Weighted[] => ws.map((weight, i) => ({ address: `0x${i}`, weight }))
 
@@ -64,6 +65,42 @@ describe('concentration', () => {
         return r.gini >= 0 && r.gini < 1
       }),
     ))
+
+  /** Σ i·x_i (x ascending, i from 1) and Σ x², as plain bigint arithmetic. */
+  function referenceSums(ws: bigint[]): { T: bigint; n: bigint; ranked: bigint; sq: bigint } {
+    const xs = ws.filter((w) => w > 0n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    return {
+      T: xs.reduce((a, b) => a + b, 0n),
+      n: BigInt(xs.length),
+      ranked: xs.reduce((a, x, i) => a + BigInt(i + 1) * x, 0n),
+      sq: xs.reduce((a, x) => a + x * x, 0n),
+    }
+  }
+  const expectExact = (ws: bigint[]) => {
+    const r = concentration({ weights: holders(...ws) })
+    const { T, n, ranked, sq } = referenceSums(ws)
+    expect(r.giniExact.num * n * T).toBe((2n * ranked - (n + 1n) * T) * r.giniExact.den)
+    expect(r.hhiExact.num * T * T).toBe(10000n * sq * r.hhiExact.den)
+  }
+
+  // Weights of every size: around each 16-bit boundary, past 2^53 (where doubles stop being
+  // exact), wide random ones up to uint256.
+  const near = (p: bigint) => fc.bigInt({ min: p > 3n ? p - 3n : 0n, max: p + 3n })
+  const wide = fc.oneof(
+    fc.bigInt({ min: 0n, max: 2n ** 53n }),
+    ...[16n, 32n, 48n, 53n, 64n, 80n, 96n, 112n, 114n, 115n, 116n, 128n].map((b) => near(2n ** b)),
+    near(2n ** 115n - 2n ** 61n),
+    fc.bigInt({ min: 0n, max: 2n ** 115n }),
+    fc.bigInt({ min: 2n ** 110n, max: 2n ** 125n }),
+    fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }),
+  )
+  test('Gini and HHI are the exact bigint sums for weights of every size', () =>
+    fc.assert(fc.property(fc.array(wide, { maxLength: 70 }), (ws) => expectExact(ws)), { numRuns: 300 }))
+
+  test('exact over 20,000 holders (the radix-sorted ranking), some of them near 2^114', () => {
+    const next = mulberry32(3)
+    expectExact(Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? 2n ** 114n - 1n - BigInt(next()) : (BigInt(next()) << 80n) + BigInt(next()))))
+  })
 })
 
 describe('lorenz', () => {

@@ -1,7 +1,10 @@
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { applyLabels, labelMap } from '../../src/analysis/labels.js'
 import { parseLabelsCsv } from '../../src/config/labelsCsv.js'
 import { nakamoto } from '../../src/analysis/nakamoto.js'
+import { concentration } from '../../src/analysis/concentration.js'
+import { byWeightDesc } from '../../src/analysis/weights.js'
 import { UsageError } from '../../src/errors.js'
 
 const A = (c: string) => `0x${c.repeat(40)}`
@@ -70,8 +73,56 @@ describe('applyLabels', () => {
     expect(nakamoto({ weights: r.weights })).toMatchObject({ k: 1, total: 100n })
   })
 
-  test('no labels: lowercased, repeated addresses summed', () => {
-    const r = applyLabels({ weights: [{ address: A('A'), weight: 1n }, { address: A('a'), weight: 2n }], labels: new Map() })
-    expect(r).toMatchObject({ weights: [{ address: A('a'), weight: 3n }], excluded: [], merged: [], excludedWeight: 0n })
-  })
+  test('without labels: the input array itself, and every measure as without applyLabels', () =>
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat({ max: 0xfff }), { maxLength: 40 }), fc.array(fc.bigInt({ min: 0n, max: 2n ** 100n }), { minLength: 40, maxLength: 40 }), (ids, amounts) => {
+        const ws = ids.map((id, i) => ({ address: `0x${id.toString(16).padStart(40, '0')}`, weight: amounts[i]! }))
+        const none = applyLabels({ weights: ws, labels: new Map() })
+        expect(none.weights).toBe(ws)
+        expect(none).toMatchObject({ excluded: [], merged: [], excludedWeight: 0n, names: new Map() })
+        // The labelled path with a label nobody holds must measure the same.
+        const unused = applyLabels({ weights: ws, labels: labelMap(parseLabelsCsv({ text: `${A('9')},Nobody,Nobody,true` })) })
+        expect(unused.weights).toEqual(ws)
+        expect(nakamoto({ weights: none.weights })).toEqual(nakamoto({ weights: unused.weights }))
+        expect(concentration({ weights: none.weights })).toEqual(concentration({ weights: unused.weights }))
+      }),
+      { numRuns: 50 },
+    ))
+
+  test('labelled: equals a plain merge-and-exclude over the input, whatever the order', () =>
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...'0123456789abcdef'), { minLength: 1, maxLength: 16 }),
+        fc.array(fc.record({ entity: fc.option(fc.constantFrom('X', 'Y', 'x')), exclude: fc.boolean(), named: fc.boolean() }), { minLength: 16, maxLength: 16 }),
+        fc.array(fc.bigInt({ min: 0n, max: 2n ** 80n }), { minLength: 16, maxLength: 16 }),
+        (digits, kinds, amounts) => {
+          const csv = digits.flatMap((d, i) => {
+            const k = kinds[i]!
+            return k.entity === null && !k.exclude && !k.named ? [] : [`${A(d)},L${d},${k.entity ?? ''},${k.exclude}`]
+          })
+          const map = labelMap(parseLabelsCsv({ text: csv.join('\n') }))
+          const ws = digits.map((d, i) => ({ address: i % 3 === 0 ? A(d.toUpperCase()) : A(d), weight: amounts[i]! }))
+          const r = applyLabels({ weights: ws, labels: map })
+          const expected = new Map<string, bigint>()
+          const excluded = new Map<string, bigint>()
+          for (const w of ws) {
+            const address = w.address.toLowerCase()
+            const label = map.get(address)
+            if (label?.exclude) excluded.set(address, w.weight)
+            else {
+              // Unlabelled entries pass through as given; labelled ones come out lowercase.
+              const key = label?.entity !== undefined ? `entity:${label.entity}` : label ? address : w.address
+              expected.set(key, (expected.get(key) ?? 0n) + w.weight)
+            }
+          }
+          const sorted = (xs: readonly { address: string; weight: bigint }[]) => [...xs].sort(byWeightDesc)
+          expect(sorted(r.weights)).toEqual(sorted([...expected].map(([address, weight]) => ({ address, weight }))))
+          expect(r.excluded.map((e) => [e.address, e.weight])).toEqual(sorted([...excluded].map(([address, weight]) => ({ address, weight }))).map((e) => [e.address, e.weight]))
+          expect(r.excludedWeight).toBe([...excluded.values()].reduce((a, b) => a + b, 0n))
+          for (const m of r.merged) expect(m.weight).toBe(expected.get(m.address))
+          for (const w of r.weights) if (map.get(w.address)) expect(r.names.get(w.address)).toBe(map.get(w.address)!.label)
+        },
+      ),
+      { numRuns: 100 },
+    ))
 })

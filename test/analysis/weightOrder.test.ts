@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { settleRuns, sortByWeightDesc, topOrder, weightKeys, weightOrder } from '../../src/analysis/weightOrder.js'
+import { rankingOf, settleRuns, topOrder, weightKeys, weightOrder } from '../../src/analysis/weightOrder.js'
 import { nakamoto } from '../../src/analysis/nakamoto.js'
+import { mulberry32 } from '../../src/analysis/mulberry32.js'
 import { byWeightDesc, positiveWeights, type Weighted } from '../../src/analysis/weights.js'
 import { UsageError } from '../../src/errors.js'
 
@@ -58,16 +59,7 @@ describe('weightOrder', () => {
         settleRuns(ws, ranking, 'any')
         const weights = Array.from(ranking.order, (i) => ws[i]!.weight)
         expect(weights).toEqual(reference(ws).map((w) => w.weight))
-      }),
-    ))
-
-  test('sortByWeightDesc is [...weights].sort(byWeightDesc), zeros included', () =>
-    fc.assert(
-      fc.property(fc.array(holderArb, { maxLength: 40 }), (ws) => {
-        const got = sortByWeightDesc(ws)
-        const want = [...ws].sort(byWeightDesc)
-        expect(got).toHaveLength(want.length)
-        got.forEach((w, i) => expect(w).toBe(want[i]))
+        expect(Array.from(ranking.ranked)).toEqual(Array.from(ranking.order, (i) => ranking.keys[i]))
       }),
     ))
 
@@ -77,7 +69,7 @@ describe('weightOrder', () => {
         const { keys, population } = weightKeys(ws)
         const head = topOrder(keys, population, count)
         expect(head.length).toBeGreaterThanOrEqual(Math.min(count, population))
-        const ranking = { keys, population, order: head }
+        const ranking = rankingOf(keys, population, head)
         settleRuns(ws, ranking, 'address', 0, head.length)
         const want = reference(ws)
         Array.from(head, (i) => ws[i]!).forEach((w, r) => expect(w).toBe(want[r]))
@@ -107,6 +99,21 @@ describe('weightOrder', () => {
   test('a negative weight is refused with the address and value', () => {
     expect(() => weightOrder([{ address: '0xa', weight: 1n }, { address: '0xb', weight: -2n }])).toThrow(UsageError)
     expect(() => weightOrder([{ address: '0xb', weight: -2n }])).toThrow('weight of 0xb must be >= 0; got -2')
+  })
+
+  test('past the comparator-sort size (radix passes), shuffled or already descending, the ranking is exact', () => {
+    const next = mulberry32(7)
+    // 10,000 entries: zeros, ties, weights one apart near 2^200, and uint256-wide ones.
+    const ws = Array.from({ length: 10_000 }, (_, i) => {
+      const u = next()
+      const weight = u % 5 === 0 ? 0n : u % 5 === 1 ? BigInt(u % 97) : u % 5 === 2 ? BIG + BigInt(u % 7) : (BigInt(u) << 200n) + BigInt(i)
+      return { address: `0x${String(i).padStart(40, '0')}`, weight }
+    })
+    for (const input of [ws, reference(ws)]) {
+      const ranking = weightOrder(input)
+      expect(Array.from(ranking.ranked)).toEqual(Array.from(ranking.order, (i) => ranking.keys[i]))
+      expect(ranked(input)).toEqual(reference(input))
+    }
   })
 
   test('empty and all-zero inputs have no population', () => {

@@ -70,10 +70,28 @@ describe('readWeights', () => {
     ])
   })
 
-  test('a damaged amount is a StoreError, as fromWord says', () => {
+  test('a damaged amount (short, or a non-hex digit) is a StoreError, as fromWord says', () => {
+    for (const word of ['ff', `${'0'.repeat(63)}g`, `-${'0'.repeat(62)}1`]) {
+      const db = freshDb()
+      const d = dao(db, [[a(1), toWord(5n)], [a(2), word]])
+      expect(() => balancesAt(db, d)).toThrow(StoreError)
+      expect(() => balancesAt(db, d)).toThrow(`Stored amount "${word}"`)
+    }
+    // One byte short and one byte long in the same chunk: the lengths add up, the records do not line up.
     const db = freshDb()
-    const d = dao(db, [[a(1), toWord(5n)], [a(2), 'ff']])
+    const d = dao(db, [[a(1), '0'.repeat(62)], [a(2), `ff${'0'.repeat(64)}`], [a(3), toWord(1n)]])
     expect(() => balancesAt(db, d)).toThrow(StoreError)
+  })
+
+  test('every limb of the word counts; a non-ASCII address reads row by row', () => {
+    const db = freshDb()
+    const limbs = [1n, 2n ** 64n, 2n ** 128n + 3n, 2n ** 192n + 2n ** 64n - 1n, 2n ** 256n - 1n]
+    const d = dao(db, [...limbs.map((w, i): [string, string] => [a(i + 1), toWord(w)]), [`0x${'é'.repeat(40)}`, toWord(9n)]])
+    // Chunks of 5: the limbs in a packed chunk, the odd address alone in the next.
+    expect(readWeights(db, { rows: BALANCES, params: { dao: d.id }, chunk: 5 })).toEqual([
+      ...limbs.map((weight, i) => ({ address: a(i + 1), weight })),
+      { address: `0x${'é'.repeat(40)}`, weight: 9n },
+    ])
   })
 
   test('history: the latest checkpoint at or before the block, per account', () => {
