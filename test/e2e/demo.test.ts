@@ -21,7 +21,11 @@ test('demo runs offline, prints the report on stdout and leaves an explorable da
   const run = await cli(['demo', '--db', db, '--format', 'json'])
   expect(run.code, run.stderr).toBe(0)
   expect(run.stderr).toMatch(/indexed \d+ token events/)
-  const [vp, balance, conc, decided] = json<any[]>(run)
+  // The demo ends with `govaudit report`: its parts are the `nakamoto`, `concentration` and `decisive` shapes.
+  const report = json<any>(run)
+  const [vp, balance] = report.bases.map((b: any) => b.nakamoto)
+  const conc = report.bases[0].concentration
+  const decided = report.proposals.sources.find((s: any) => s.source === 'governor')
 
   const sqlite = new Database(db, { readonly: true })
   const words = (table: string, col: string) =>
@@ -54,7 +58,19 @@ test('demo runs offline, prints the report on stdout and leaves an explorable da
   expect(decided.proposals.filter((p: any) => p.outcome === 'quorum-failed').length).toBeGreaterThanOrEqual(1)
   expect(decided.proposals.some((p: any) => p.whaleDecided)).toBe(true)
   expect(decided.proposals.some((p: any) => p.decisive !== null && !p.whaleDecided)).toBe(true)
+  expect(decided.whaleDecided).toBe(decided.proposals.filter((p: any) => p.whaleDecided).length)
+  expect(report.proposals.sources.find((s: any) => s.source === 'snapshot')).toMatchObject({ status: 'none', stored: 0 })
   expect(run.stderr).toMatch(/governor events/)
+
+  // On screen, the proposal table shows titles and shortened ids; the full ids are in JSON.
+  const screen = await cli(['report', 'demo', '--db', db])
+  expect(screen.code, screen.stderr).toBe(0)
+  for (const p of decided.proposals) {
+    expect(p.id).toMatch(/^\d{30,}$/)
+    expect(screen.stdout).toContain(p.title)
+    expect(screen.stdout).not.toContain(p.id)
+    expect(screen.stdout).toContain(`${p.id.slice(0, 6)}…${p.id.slice(-4)}`)
+  }
 
   // The database it leaves answers the other commands.
   const again = await cli(['nakamoto', 'demo', '--db', db, '--format', 'json'])

@@ -7,16 +7,12 @@ import type { CliContext } from '../context.js'
 import { startAnvil } from '../../devchain/anvil.js'
 import { playDemoDao } from '../../demo/demoDao.js'
 import { labelMap } from '../../analysis/labels.js'
-import { HALF } from '../../analysis/ratio.js'
 import { openDb } from '../../store/db.js'
 import { createRpcClient } from '../../sources/evm/rpc.js'
 import { indexDao } from '../../sync/indexDao.js'
-import { measureConcentration, measureDecisive, measureNakamoto } from '../measures.js'
-import { renderDecisive } from '../../report/decisive.js'
 import { detectGovernors, syncGovernors } from '../../sync/syncGovernors.js'
-import { renderNakamoto } from '../../report/nakamoto.js'
-import { renderConcentration } from '../../report/concentration.js'
-import { parseFormat, type Format } from '../../report/format.js'
+import { parseReportFormat, renderReport, type ReportFormat } from '../../report/report.js'
+import { gatherReport } from '../reportModel.js'
 import { UsageError } from '../../errors.js'
 
 export function registerDemo(program: Command, ctx: CliContext): void {
@@ -30,9 +26,9 @@ exchange and a long tail of small holders who delegate to community delegates), 
 through the same JSON-RPC path as a real chain and prints the report. Needs no network.
 The database is kept so you can explore it with the other commands afterwards.`,
     )
-    .option('--format <format>', 'table | json | csv | markdown', parseFormat, 'table')
-    .addHelpText('after', '\nExamples:\n  $ govaudit demo\n  $ govaudit demo --db demo.db && govaudit nakamoto demo --db demo.db --basis balance')
-    .action(async (opts: { format: Format }) => {
+    .option('--format <format>', 'table | markdown | json (the format of `govaudit report`)', parseReportFormat, 'table')
+    .addHelpText('after', '\nExamples:\n  $ govaudit demo\n  $ govaudit demo --db demo.db && govaudit report demo --db demo.db --html demo.html')
+    .action(async (opts: { format: ReportFormat }) => {
       const dbPath = ctx.globals().db ?? path.join(os.tmpdir(), `govaudit-demo-${process.pid}.db`)
       if (fs.existsSync(dbPath))
         throw new UsageError(`The demo writes a fresh database, and ${dbPath} already exists; pass another --db or remove it.`)
@@ -68,17 +64,12 @@ The database is kept so you can explore it with the other commands afterwards.`,
           )
           const labels = { file: '(demo roles)', rows: story.labels, map: labelMap(story.labels) }
           const dao = indexed.dao
-          const sections = [
-            renderNakamoto(measureNakamoto(db, dao, { basis: 'voting-power', threshold: HALF }, labels), opts.format),
-            renderNakamoto(measureNakamoto(db, dao, { basis: 'balance', threshold: HALF }, labels), opts.format),
-            renderConcentration(measureConcentration(db, dao, { basis: 'voting-power' }, labels), opts.format),
-            renderDecisive(measureDecisive(db, dao, { source: 'governor', whales: 1 }, labels), opts.format),
-          ]
-          ctx.out(opts.format === 'json' ? `[${sections.join(',\n')}]` : sections.join('\n\n'))
+          ctx.out(renderReport(gatherReport(db, dao, { proposals: 20, whales: 1 }, labels), opts.format))
           ctx.info(
             [
               '',
               `The database is kept at ${dbPath}; explore it, e.g.:`,
+              `  govaudit report demo --db ${dbPath} --html demo-report.html`,
               `  govaudit nakamoto demo --db ${dbPath} --basis balance --format json`,
               `  govaudit proposals demo --db ${dbPath}`,
             ].join('\n'),

@@ -1,0 +1,134 @@
+/**
+ * Gathers what `govaudit report` shows, from the same compositions as the single-metric
+ * commands (measures.ts): the Nakamoto coefficient and concentration on each basis the DAO
+ * has (voting power and token balance at one block, or an imported holder list), the
+ * Lorenz curve and largest holders behind them, delegation flows, and the whale-decided
+ * summary of the most recent proposals of each vote source. A basis or source the DAO
+ * does not have is reported as unavailable, with the reason, never left out silently.
+ */
+import type { Db } from '../store/db.js'
+import { getCursor, type Dao } from '../store/daos.js'
+import { daoKind, importedHolders } from '../store/imports.js'
+import { TOKEN_STREAM } from '../store/tokenLedger.js'
+import { balancesAt, delegationsAt, resolveTokenBlock, votingPowerAt } from '../store/tokenQueries.js'
+import { resolveWeights } from '../store/weights.js'
+import { listProposals, type ProposalRef, type VoteSource } from '../store/proposalVotes.js'
+import type { LoadedLabels } from '../config/labelsFile.js'
+import { applyLabels } from '../analysis/labels.js'
+import { lorenz } from '../analysis/lorenz.js'
+import { HALF, share } from '../analysis/ratio.js'
+import { delegationFlows } from '../analysis/delegationFlows.js'
+import { summarizeDecisive } from '../analysis/summarizeDecisive.js'
+import { byWeightDesc } from '../analysis/weights.js'
+import type { BasisSection, DelegationSection, ProposalSourceSection, ReportModel, ReportBasis } from '../report/report.js'
+import { measureConcentration, measureDecisive, measureNakamoto } from './measures.js'
+import { UsageError } from '../errors.js'
+
+export type ReportQuery = {
+  /** Token block for the holder bases and delegation flows (default: the last indexed block). */
+  block?: number
+  /** How many of the most recent proposals of each source. */
+  proposals: number
+  whales: number
+}
+
+/** Largest holders per basis (the HTML chart, the JSON) and largest delegates (every format). */
+const TOP_HOLDERS = 10
+const TOP_DELEGATES = 10
+
+export function gatherReport(db: Db, dao: Dao, query: ReportQuery, labels: LoadedLabels): ReportModel {
+  const imported = daoKind(db, dao) === 'imported'
+  const tokenIndexed = !imported && getCursor(db, dao.id, TOKEN_STREAM) !== null
+  // One block for every holder figure and the flows: --block (checked against the cursor) or the cursor.
+  const block = tokenIndexed ? resolveTokenBlock(db, dao, query.block).blockNumber : null
+  if (query.block !== undefined && block === null)
+    throw new UsageError(
+      imported ? `DAO "${dao.name}" is imported: its holder weights have no block; drop --block.` : `DAO "${dao.name}" has no indexed token blocks, so --block does not apply; drop it.`,
+    )
+  const bases: BasisSection[] = imported
+    ? [
+        unavailable('voting-power', `DAO "${dao.name}" is imported: it has no on-chain voting power`),
+        unavailable('balance', `DAO "${dao.name}" is imported: it has no on-chain balances`),
+        importedHolders(db, dao)
+          ? measureBasis(db, dao, 'imported', undefined, labels)
+          : unavailable('imported', `no holders imported (govaudit import ${dao.name} --holders FILE.csv)`),
+      ]
+    : (['voting-power', 'balance'] as const).map((basis) =>
+        block === null ? unavailable(basis, `no token blocks indexed for "${dao.name}" yet`) : measureBasis(db, dao, basis, block, labels),
+      )
+  return {
+    dao: dao.name,
+    block,
+    recent: query.proposals,
+    whales: query.whales,
+    labelsFile: labels.file,
+    bases,
+    delegation: block === null ? { available: false, reason: imported ? 'an imported DAO has no delegations' : 'no token blocks indexed yet' } : delegation(db, dao, block, labels),
+    proposals: proposalSources(db, dao, query, labels),
+  }
+}
+
+const unavailable = (basis: ReportBasis, reason: string): BasisSection => ({ basis, available: false, reason })
+
+function measureBasis(db: Db, dao: Dao, basis: ReportBasis, block: number | undefined, labels: LoadedLabels): BasisSection {
+  // `imported` is what resolveWeights answers for an imported DAO asked for its voting power.
+  const query = { basis: basis === 'imported' ? ('voting-power' as const) : basis, block }
+  const nakamoto = measureNakamoto(db, dao, { ...query, threshold: HALF }, labels)
+  const counted = applyLabels({ weights: resolveWeights(db, dao, query).weights, labels: labels.map })
+  // applyLabels hands the input back as it came (address order) when there are no labels.
+  const ranked = [...counted.weights].sort(byWeightDesc)
+  return {
+    basis,
+    available: true,
+    nakamoto,
+    concentration: measureConcentration(db, dao, query, labels),
+    lorenz: lorenz({ weights: counted.weights }),
+    top: ranked.slice(0, TOP_HOLDERS).map((w) => ({
+      address: w.address,
+      label: counted.names.get(w.address) ?? null,
+      weight: w.weight,
+      share: share(w.weight, nakamoto.result.total),
+    })),
+  }
+}
+
+function delegation(db: Db, dao: Dao, block: number, labels: LoadedLabels): DelegationSection {
+  const flows = delegationFlows({
+    balances: balancesAt(db, dao, block).weights,
+    delegations: delegationsAt(db, dao, block).delegations,
+    votingPower: votingPowerAt(db, dao, block).weights,
+    top: TOP_DELEGATES,
+  })
+  return { available: true, block, flows, names: new Map([...labels.map].map(([address, l]) => [address, l.label])) }
+}
+
+/**
+ * The DAO's stored proposals in every source readers serve. The store refuses a DAO with
+ * none ("has no stored proposals"); for a report that is a finding, not an error.
+ */
+function storedRefs(db: Db, dao: Dao): ProposalRef[] {
+  try {
+    return listProposals(db, dao)
+  } catch (error) {
+    if (error instanceof UsageError && error.shortMessage.startsWith(`DAO "${dao.name}" has no stored proposals`)) return []
+    throw error
+  }
+}
+
+/** Governor and Snapshot always (side by side, even when absent); imported votes when there are any. */
+function proposalSources(db: Db, dao: Dao, query: ReportQuery, labels: LoadedLabels): ProposalSourceSection[] {
+  const refs = storedRefs(db, dao)
+  const sources: VoteSource[] = ['governor', 'snapshot', ...(refs.some((r) => r.source === 'import') ? (['import'] as const) : [])]
+  return sources.map((source) => measureSource(db, dao, source, refs.filter((r) => r.source === source), query, labels))
+}
+
+function measureSource(db: Db, dao: Dao, source: VoteSource, refs: ProposalRef[], query: ReportQuery, labels: LoadedLabels): ProposalSourceSection {
+  if (refs.length === 0) return { source, status: 'none', stored: 0, reason: `no ${source} proposals stored` }
+  // Most recent first; one proposal at a time so only the shown ones are assessed.
+  const rows = refs
+    .slice(-query.proposals)
+    .reverse()
+    .flatMap((ref) => measureDecisive(db, dao, { source, proposal: ref.id, whales: query.whales }, labels).proposals)
+  const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed && r.unsettled === null).map((r) => r.result), whales: query.whales })
+  return { source, status: 'computed', stored: refs.length, decisive: { dao: dao.name, whales: query.whales, summary, proposals: rows, labelsFile: labels.file } }
+}
