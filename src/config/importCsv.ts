@@ -89,9 +89,11 @@ class BadRows {
     const n = this.problems.length
     if (n === 0) return
     const shown = [...this.problems].sort((a, b) => a.line - b.line).slice(0, MAX_REPORTED)
+    // One bad row fits the usual one-sentence error; several are listed one per line.
+    if (n === 1) throw new UsageError(`${this.source} line ${shown[0]!.line}: ${shown[0]!.message}; nothing was imported.`)
     throw new UsageError(
       [
-        `${this.source} has ${n} bad row${n === 1 ? '' : 's'}; nothing was imported. Fix ${n === 1 ? 'it' : 'them'} and run the import again:`,
+        `${this.source} has ${n} bad rows; nothing was imported. Fix them and run the import again:`,
         ...shown.map((p) => `  line ${p.line}: ${p.message}`),
         ...(n > MAX_REPORTED ? [`  ... and ${n - MAX_REPORTED} more`] : []),
       ].join('\n'),
