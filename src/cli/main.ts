@@ -22,7 +22,10 @@ import { registerVotes } from './commands/votes.js'
 import { registerDemo } from './commands/demo.js'
 import { registerPresets } from './commands/presets.js'
 import { registerCheck } from './commands/check.js'
+import { registerScan } from './commands/scan.js'
 import { registerVerify } from './commands/verify.js'
+import { registerReport } from './commands/report.js'
+import { registerDelegations } from './commands/delegations.js'
 
 const require = createRequire(import.meta.url)
 const { version } = require('../../package.json') as { version: string }
@@ -63,7 +66,10 @@ Examples:
   registerDemo(program, ctx)
   registerPresets(program, ctx)
   registerCheck(program, ctx)
+  registerScan(program, ctx)
   registerVerify(program, ctx)
+  registerReport(program, ctx)
+  registerDelegations(program, ctx)
   return program
 }
 
@@ -94,15 +100,13 @@ function reportError(error: unknown, verbose: boolean): number {
       if (error.details) process.stderr.write(`${redact(error.details)}\n`)
       for (const e of [...error.walk()].slice(1)) process.stderr.write(`  caused by: ${redact(describe(e))}\n`)
       if (error.stack) process.stderr.write(`${redact(error.stack)}\n`)
-    } else if (error.cause !== undefined) {
-      process.stderr.write(`  (run with --verbose for the cause)\n`)
     }
     return error.exitCode
   }
-  // A bug, not a user error: say so, with the stack only on request.
-  process.stderr.write(`govaudit: internal error: ${redact(describe(error))}\n`)
+  // A bug, not a user error: say so in one line, with the stack only on request.
+  const hint = verbose ? '' : ' (run with --verbose for the stack; please report it)'
+  process.stderr.write(`govaudit: internal error: ${redact(describe(error))}${hint}\n`)
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`)
-  else process.stderr.write(`  (run with --verbose for the stack; please report it)\n`)
   return isSqliteError(error) ? EXIT.store : EXIT.usage
 }
 
@@ -116,6 +120,9 @@ function commanderLine(text: string): string {
     .replace(/^error:\s*/i, '')
     .replace(/\s*\n\s*\(Did you mean (.*?)\?\)/g, '; did you mean $1?')
     .replace(/\s*\n\s*/g, ' ')
+    // "too many arguments for 'x'. Expected 1 argument but got 2." as one sentence
+    .replace(/\.\s+([A-Z])/g, (_, c: string) => `; ${c.toLowerCase()}`)
+    .replace(/\.$/, '')
   return `govaudit: ${message} (run with --help for usage)`
 }
 

@@ -7,6 +7,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { mulberry32 } from '../../src/analysis/mulberry32.js'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 const BIN = path.join(ROOT, 'bin/govaudit.js')
@@ -89,16 +90,10 @@ export function parseCsv(text: string): Record<string, string>[] {
 /** A deterministic address for holder i (lowercase, so no checksum needed). */
 export const addr = (i: number): string => `0x${(0xa0000 + i).toString(16).padStart(40, '0')}`
 
-/** mulberry32-style seeded integers for fixtures. */
+/** mulberry32 seeded integers in [0, n) for fixtures. */
 export function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) % n
-  }
+  const next = mulberry32(seed)
+  return (n) => next() % n
 }
 
 /** Run the same command in several formats at once: { json, table, ... }. */

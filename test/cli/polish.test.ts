@@ -21,6 +21,15 @@ function commandsOf(help: string): string[] {
   return [...section.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help')
 }
 
+/** Each command's summary in `govaudit --help` (wrapped lines joined), by name. */
+function summariesOf(help: string): [string, string][] {
+  const section = help.split(/\nCommands:\n/)[1]?.split(/\n\n/)[0] ?? ''
+  return section
+    .split(/\n(?= {2}[a-z])/)
+    .map((entry) => entry.replace(/\s*\n\s*/g, ' ').match(/^ {2}([a-z][a-z-]*)\b.*? {2,}(.*)$/))
+    .flatMap((m) => (m && m[1] !== 'help' ? [[m[1]!, m[2]!.trim()] as [string, string]] : []))
+}
+
 const oneLine = (run: CliRun) => {
   expect(run.stdout).toBe('')
   expect(run.stderr.endsWith('\n')).toBe(true)
@@ -30,15 +39,28 @@ const oneLine = (run: CliRun) => {
 
 describe('help and version', () => {
   let commands: string[]
+  let rootHelp: string
   beforeAll(async () => {
     const root = await cli(['--help'])
     expect(root.code).toBe(0)
     expect(root.stdout).toContain('Examples:')
+    rootHelp = root.stdout
     commands = commandsOf(root.stdout)
   })
 
+  test('every command has a one-line summary in `govaudit --help`', () => {
+    expect(commands).toEqual(
+      expect.arrayContaining(['index', 'list', 'import', 'nakamoto', 'concentration', 'decisive', 'proposals', 'votes', 'demo', 'presets', 'check']),
+    )
+    for (const [c, summary] of summariesOf(rootHelp)) {
+      expect(summary, `${c} has no summary`).toMatch(/^\S/)
+      // A phrase, not a paragraph: commander wraps it, but it must not need --help to read.
+      expect(summary.length, `${c}: ${summary}`).toBeLessThanOrEqual(100)
+      expect(summary, c).not.toMatch(/\.\s/)
+    }
+  })
+
   test('every command has --help with examples, exit 0, on stdout', async () => {
-    expect(commands).toEqual(expect.arrayContaining(['index', 'list', 'import', 'nakamoto', 'concentration', 'decisive', 'demo', 'presets', 'check']))
     const runs = await cliAll(commands.map((c) => [c, '--help']))
     for (const [i, c] of commands.entries()) {
       const run = runs[i]!
@@ -105,9 +127,7 @@ describe('--quiet, --verbose, errors', () => {
     expect(plain!.code).toBe(2)
     expect(plain!.stdout).toBe('')
     const lines = plain!.stderr.trimEnd().split('\n')
-    expect(lines[0]).toBe(`govaudit: Cannot read --votes file ${missing}: it does not exist.`)
-    expect(lines.slice(1)).toEqual(['  (run with --verbose for the cause)'])
-    expect(plain!.stderr).not.toMatch(/\n\s+at /)
+    expect(lines).toEqual([`govaudit: Cannot read --votes file ${missing}: it does not exist.`])
     expect(verbose!.code).toBe(2)
     expect(verbose!.stderr.split('\n')[0]).toBe(lines[0])
     expect(verbose!.stderr).toContain('caused by: Error: ENOENT')
@@ -139,6 +159,38 @@ describe('colour and progress', () => {
     for (const r of runs) {
       expect(r.stdout + r.stderr).not.toMatch(/\x1b\[/)
       expect(r.stdout.length + r.stderr.length).toBeGreaterThan(0)
+    }
+  })
+
+  test('on a TTY the spinner animates on stderr only, and --quiet silences it', () => {
+    // Make the worker's stderr look like a terminal (ora also moves the cursor on one).
+    const stream = process.stderr as unknown as Record<string, unknown>
+    const saved = ['isTTY', 'cursorTo', 'clearLine', 'moveCursor'].map((k) => [k, Object.getOwnPropertyDescriptor(stream, k)] as const)
+    Object.defineProperty(stream, 'isTTY', { value: true, configurable: true })
+    for (const k of ['cursorTo', 'clearLine', 'moveCursor']) Object.defineProperty(stream, k, { value: () => true, configurable: true })
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    try {
+      const spinner = createContext(() => ({}), { NO_COLOR: '1' }).spinner('working')
+      spinner.text('still working')
+      spinner.succeed('done')
+      expect(out).not.toHaveBeenCalled()
+      const written = err.mock.calls.map((c) => String(c[0])).join('')
+      expect(written).toContain('done')
+      expect(written.replace(/\x1b\[\?25[hl]|\x1b\[\d*[GK]|\x1b\[\d*A/g, ''), 'no colour with NO_COLOR').not.toMatch(/\x1b\[[\d;]*m/)
+      err.mockClear()
+      const quiet = createContext(() => ({ quiet: true }), {}).spinner('working')
+      quiet.text('still working')
+      quiet.succeed('done')
+      expect(err).not.toHaveBeenCalled()
+      expect(out).not.toHaveBeenCalled()
+    } finally {
+      err.mockRestore()
+      out.mockRestore()
+      for (const [k, d] of saved) {
+        if (d) Object.defineProperty(stream, k, d)
+        else delete stream[k]
+      }
     }
   })
 

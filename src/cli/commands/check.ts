@@ -129,7 +129,7 @@ function checkUsage(opts: CheckOptions): void {
     throw new UsageError('Nothing to check: pass --min-nakamoto N and/or --max-whale-decided RATIO.')
   if (opts.minNakamoto === undefined) {
     const stray = [opts.basis && '--basis', opts.threshold && '--threshold'].filter(Boolean)
-    if (stray.length) throw new UsageError(`${stray.join(' and ')} apply to --min-nakamoto; pass --min-nakamoto N too.`)
+    if (stray.length) throw new UsageError(`${stray.join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} to --min-nakamoto; pass --min-nakamoto N too.`)
   }
   if (opts.maxWhaleDecided === undefined) {
     const stray = [
@@ -140,7 +140,7 @@ function checkUsage(opts: CheckOptions): void {
       opts.rule && '--rule',
       opts.quorum && '--quorum',
     ].filter(Boolean)
-    if (stray.length) throw new UsageError(`${stray.join(', ')} apply to --max-whale-decided; pass --max-whale-decided RATIO too.`)
+    if (stray.length) throw new UsageError(`${stray.join(', ')} ${stray.length === 1 ? 'applies' : 'apply'} to --max-whale-decided; pass --max-whale-decided RATIO too.`)
   }
   if (opts.since && opts.proposal !== undefined) throw new UsageError('--since and --proposal both choose proposals; pass one of them.')
   if (opts.quorum !== undefined && opts.rule === undefined)
