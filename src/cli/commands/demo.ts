@@ -4,8 +4,6 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
-import { startAnvil } from '../../devchain/anvil.js'
-import { playDemoDao } from '../../demo/demoDao.js'
 import { labelMap } from '../../analysis/labels.js'
 import { openDb } from '../../store/db.js'
 import { createRpcClient } from '../../sources/evm/rpc.js'
@@ -33,6 +31,9 @@ The database is kept so you can explore it with the other commands afterwards.`,
       if (fs.existsSync(dbPath))
         throw new UsageError(`The demo writes a fresh database, and ${dbPath} already exists; pass another --db or remove it.`)
       const spinner = ctx.spinner('Starting a local anvil node')
+      // The chain tooling (ethers contracts, solc artifacts) loads only when the demo runs,
+      // so every other command starts without it.
+      const [{ startAnvil }, { playDemoDao }] = await Promise.all([import('../../devchain/anvil.js'), import('../../demo/demoDao.js')])
       const anvil = await startAnvil({})
       try {
         spinner.text('Playing a DAO history on the local chain')

@@ -12,7 +12,7 @@
  * how the store keeps them. A log with a known topic and a broken layout is a SourceError:
  * nothing is silently skipped.
  */
-import { AbiCoder } from 'ethers'
+import { AbiCoder } from 'ethers/abi'
 import { SourceError } from '../../errors.js'
 import type { RawLog } from '../evm/types.js'
 import { GOVERNOR_TOPIC, governorTopics, type GovernorKind } from './topics.js'

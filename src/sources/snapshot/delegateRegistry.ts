@@ -4,7 +4,7 @@
  * `ClearDelegate(...)` with the same arguments; `id` is the space name as bytes32 (UTF-8,
  * right-padded with zeros) or zero for a delegation to all spaces.
  */
-import { id as keccakText } from 'ethers'
+import { id as keccakText } from 'ethers/hash'
 import { UsageError, SourceError } from '../../errors.js'
 import type { RawLog } from '../evm/types.js'
 
