@@ -41,6 +41,16 @@ export function parseConfirmations(value: string): number | 'finalized' {
 }
 
 /** DAO names appear in commands and file names: keep them simple. */
+/**
+ * A Snapshot space id: an ENS name (uniswapgovernance.eth) or a Snapshot X id (s:0x...).
+ * Checked before the RPC or the hub is asked, so a typo costs no network round-trip.
+ */
+export function parseSnapshotSpace(value: string): string {
+  if (!/^[a-z0-9][a-z0-9.:_-]{0,63}$/i.test(value))
+    throw new UsageError(`--snapshot must be a Snapshot space id such as uniswapgovernance.eth (letters, digits, ".", ":", "_", "-"); got "${value}".`)
+  return value
+}
+
 export function parseDaoName(value: string): string {
   if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/i.test(value))
     throw new UsageError(`--name must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit; got "${value}".`)

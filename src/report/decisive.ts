@@ -9,11 +9,11 @@ import type { DecisiveResult } from '../analysis/decisive.js'
 import type { SummarizeDecisiveResult } from '../analysis/summarizeDecisive.js'
 import type { ApplyLabelsResult } from '../analysis/labels.js'
 import type { ProposalRef } from '../store/proposalVotes.js'
-import type { Cell, Format, Tabular } from './format.js'
+import { snapshotNumber, type Cell, type Format, type Tabular } from './format.js'
 import { render } from './render.js'
 import { labelsJson } from './labelsNote.js'
 import { percent } from './percent.js'
-import { isSnapshotRow, SNAPSHOT_FLOAT_NOTE, snapshotNumber, snapshotOutcomeText, snapshotProposalJson, snapshotRowNote, type SnapshotDecisiveRow } from './decisiveSnapshot.js'
+import { isSnapshotRow, SNAPSHOT_FLOAT_NOTE, snapshotOutcomeText, snapshotProposalJson, snapshotRowNote, type SnapshotDecisiveRow } from './decisiveSnapshot.js'
 
 export type RuleFrom = 'flag' | 'source' | null
 export type QuorumFrom = 'flag' | 'source' | 'default-zero'

@@ -8,6 +8,7 @@
  */
 import type { DecisiveSnapshotResult } from '../analysis/decisiveSnapshot.js'
 import type { ProposalRef } from '../store/proposalVotes.js'
+import { snapshotNumber } from './format.js'
 
 /** A proposal of a type this version does not score (a custom plugin's): listed, not assessed. */
 export type UnscoredSnapshot = { outcome: 'not-scored'; decisive: null; exact: false; type: string }
@@ -29,7 +30,6 @@ export const SNAPSHOT_FLOAT_NOTE = "Snapshot numbers are off-chain floats: vp is
 export const isSnapshotRow = (p: object): p is SnapshotDecisiveRow => 'kind' in p && p.kind === 'snapshot'
 
 /** Floats for reading: integers as such, else 12 significant digits. */
-export const snapshotNumber = (x: number) => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(12))))
 
 function scored(p: SnapshotDecisiveRow): DecisiveSnapshotResult | null {
   return p.result.outcome === 'not-scored' ? null : p.result

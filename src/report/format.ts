@@ -18,3 +18,6 @@ export type Tabular = { title?: string; columns: Column[]; rows: Record<string, 
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)
 }
+
+/** A Snapshot float (vp, a score) shown to 12 significant digits: its strategies' precision, no binary noise. */
+export const snapshotNumber = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(12))))

@@ -6,7 +6,7 @@
  */
 import type { HubProposal } from '../sources/snapshot/types.js'
 import type { CheckSnapshotProposalResult } from '../analysis/snapshotScoring.js'
-import type { Format, Tabular } from './format.js'
+import { snapshotNumber, type Format, type Tabular } from './format.js'
 import { render } from './render.js'
 import { titleBlock } from './titleBlock.js'
 
@@ -17,7 +17,6 @@ export type SnapshotProposalsReport = {
 
 const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z')
 const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`)
-const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(12).replace(/\.?0+$/, ''))
 
 function checkWord(c: CheckSnapshotProposalResult): string {
   if (!c.supported) return `unsupported type`
@@ -70,7 +69,7 @@ function tableView(r: SnapshotProposalsReport, markdown: boolean): Tabular {
     if (!check.supported) notes.push(`UNSUPPORTED proposal ${p.id}: type "${p.type}" is not scored by this version.`)
     else {
       for (const m of check.comparison.mismatches)
-        notes.push(`MISMATCH proposal ${p.id} ${m.choice === 'total' ? 'scores_total' : m.choice === 'count' ? 'number of scores' : `choice ${m.choice}`}: hub ${num(m.hub)}, recomputed ${num(m.recomputed)}`)
+        notes.push(`MISMATCH proposal ${p.id} ${m.choice === 'total' ? 'scores_total' : m.choice === 'count' ? 'number of scores' : `choice ${m.choice}`}: hub ${snapshotNumber(m.hub)}, recomputed ${snapshotNumber(m.recomputed)}`)
       for (const a of check.recomputed.anomalies.slice(0, 5))
         notes.push(`ANOMALY proposal ${p.id} vote of ${a.voter}: ${a.problem}; got ${JSON.stringify(a.choice)}`)
       if (check.recomputed.anomalies.length > 5) notes.push(`… and ${check.recomputed.anomalies.length - 5} more anomalies in proposal ${p.id}`)
@@ -106,8 +105,8 @@ function tableView(r: SnapshotProposalsReport, markdown: boolean): Tabular {
         state: p.state,
         end: iso(p.end).slice(0, 10),
         leader: lead < 0 ? null : cut(p.choices[lead] ?? `#${lead + 1}`, 20),
-        total: num(p.scoresTotal),
-        quorum: num(p.quorum),
+        total: snapshotNumber(p.scoresTotal),
+        quorum: snapshotNumber(p.quorum),
         votes: storedVotes,
         check: checkWord(check),
       }

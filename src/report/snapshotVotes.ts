@@ -6,7 +6,7 @@
  */
 import type { HubProposal, HubVote } from '../sources/snapshot/types.js'
 import type { SnapshotAnomaly } from '../analysis/snapshotScoring.js'
-import type { Format, Tabular } from './format.js'
+import { snapshotNumber, type Format, type Tabular } from './format.js'
 import { render } from './render.js'
 import { titleBlock } from './titleBlock.js'
 
@@ -19,7 +19,6 @@ export type SnapshotVotesReport = {
 }
 
 const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z')
-const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(12).replace(/\.?0+$/, ''))
 const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`)
 
 /** A choice in words: `For`, `A, C`, `1. B 2. A`, `A 25%, B 75%`. */
@@ -29,7 +28,7 @@ export function describeChoice(choice: HubVote['choice'], type: string, labels: 
   if (Array.isArray(choice)) return type === 'ranked-choice' ? choice.map((c, i) => `${i + 1}. ${label(c)}`).join(' ') : choice.map(label).join(', ')
   const entries = Object.entries(choice as Record<string, number>)
   const sum = entries.reduce((a, [, w]) => a + w, 0)
-  return entries.map(([k, w]) => `${label(Number(k))} ${sum > 0 ? `${num((100 * w) / sum)}%` : w}`).join(', ')
+  return entries.map(([k, w]) => `${label(Number(k))} ${sum > 0 ? `${snapshotNumber((100 * w) / sum)}%` : w}`).join(', ')
 }
 
 export function snapshotVotesJson(r: SnapshotVotesReport) {
@@ -68,7 +67,7 @@ function tableView(r: SnapshotVotesReport, markdown: boolean): Tabular {
       [
         ['proposal', `${r.proposal.id} (${r.proposal.space})`],
         ['type', `${r.proposal.type}, ${r.proposal.state}`],
-        ['total vp', num(j.totalVp)],
+        ['total vp', snapshotNumber(j.totalVp)],
       ],
       markdown,
     ),
@@ -83,7 +82,7 @@ function tableView(r: SnapshotVotesReport, markdown: boolean): Tabular {
     rows: j.votes.map((v) => ({
       voter: v.voter,
       choice: cut(v.choiceText, 40) + (v.fitsType ? '' : ' (ANOMALY)'),
-      vp: num(v.vp),
+      vp: snapshotNumber(v.vp),
       share: v.share === null ? null : `${(100 * v.share).toFixed(2)}%`,
       created: v.created,
       reason: cut(v.reason, 40),

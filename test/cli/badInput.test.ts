@@ -124,6 +124,7 @@ const cases: Case[] = [
   { name: 'index: unknown preset', argv: (w) => ['index', 'nosuchdao', '--rpc', w.rpc, '--db', w.db], code: 2, says: /^Unknown preset "nosuchdao"; known presets: aave, / },
   { name: 'index: unsupported preset', argv: (w) => ['index', 'aave', '--rpc', w.rpc, '--db', w.db], code: 2, says: /^Preset aave cannot be indexed/ },
   { name: 'index: bad token checksum', argv: (w) => ['index', '--rpc', w.rpc, '--token', BAD_CHECKSUM, '--db', w.db], code: 2, says: /^--token 0x\S+ has an invalid EIP-55 checksum/ },
+  { name: 'index: bad Snapshot space id', argv: (w) => ['index', '--rpc', 'http://127.0.0.1:1', '--token', TOKEN, '--snapshot', 'bad space!', '--db', w.db], code: 2, says: /^--snapshot must be a Snapshot space id/ },
   { name: 'index: no RPC', argv: (w) => ['index', '--token', TOKEN, '--db', w.db], code: 2, says: /^No RPC endpoint: pass --rpc URL or set GOVAUDIT_RPC_URL/ },
   { name: 'index: GOVAUDIT_RPC_URL not a URL', argv: (w) => ['index', '--token', TOKEN, '--db', w.db], env: () => ({ GOVAUDIT_RPC_URL: 'not-a-url' }), code: 2, says: /is not a valid URL/ },
   { name: 'index: zero concurrency', argv: (w) => ['index', '--rpc', w.rpc, '--token', TOKEN, '--concurrency', '0', '--db', w.db], code: 2, says: /^--concurrency must be between 1 and 64; got 0/ },

@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
-import { parseAddress, parseConfirmations, parseDaoName, parseNonNegativeInt, parsePositiveInt } from '../../config/options.js'
+import { parseSnapshotSpace, parseAddress, parseConfirmations, parseDaoName, parseNonNegativeInt, parsePositiveInt } from '../../config/options.js'
 import { openDb, resolveDbPath } from '../../store/db.js'
 import { createRpcClient } from '../../sources/evm/rpc.js'
 import { GOVERNOR_KINDS, type GovernorKind } from '../../sources/governor/topics.js'
@@ -69,7 +69,7 @@ With a preset (\`govaudit presets\` lists them) nothing but --rpc is needed: the
     .option('--rpc-timeout <seconds>', 'per-request RPC timeout before a retry', parsePositiveInt('--rpc-timeout', 600), 30)
     .option('--governor <address>', 'a Governor of this token to index too (repeatable: Alpha, then Bravo, then OZ...)', collect(parseAddress('--governor')), [])
     .option('--no-governors', "index the preset's token only, not its governors")
-    .option('--snapshot <space>', 'also index this Snapshot space (e.g. uniswapgovernance.eth) from the hub; $SNAPSHOT_API_KEY is sent, never printed')
+    .option('--snapshot <space>', 'also index this Snapshot space (e.g. uniswapgovernance.eth) from the hub; $SNAPSHOT_API_KEY is sent, never printed', parseSnapshotSpace)
     .option('--hub <url>', 'Snapshot hub GraphQL URL (default: https://hub.snapshot.org/graphql)')
     .option(
       '--delegate-registry <address>',
