@@ -12,7 +12,7 @@ import { daoKind, importedHolders } from '../store/imports.js'
 import { TOKEN_STREAM } from '../store/tokenLedger.js'
 import { balancesAt, delegationsAt, resolveTokenBlock, votingPowerAt } from '../store/tokenQueries.js'
 import { resolveWeights } from '../store/weights.js'
-import { listProposals, type ProposalRef, type VoteSource } from '../store/proposalVotes.js'
+import { storedProposals, type ProposalRef, type VoteSource } from '../store/proposalVotes.js'
 import type { LoadedLabels } from '../config/labelsFile.js'
 import { applyLabels } from '../analysis/labels.js'
 import { lorenz } from '../analysis/lorenz.js'
@@ -102,22 +102,9 @@ function delegation(db: Db, dao: Dao, block: number, labels: LoadedLabels): Dele
   return { available: true, block, flows, names: new Map([...labels.map].map(([address, l]) => [address, l.label])) }
 }
 
-/**
- * The DAO's stored proposals in every source readers serve. The store refuses a DAO with
- * none ("has no stored proposals"); for a report that is a finding, not an error.
- */
-function storedRefs(db: Db, dao: Dao): ProposalRef[] {
-  try {
-    return listProposals(db, dao)
-  } catch (error) {
-    if (error instanceof UsageError && error.shortMessage.startsWith(`DAO "${dao.name}" has no stored proposals`)) return []
-    throw error
-  }
-}
-
 /** Governor and Snapshot always (side by side, even when absent); imported votes when there are any. */
 function proposalSources(db: Db, dao: Dao, query: ReportQuery, labels: LoadedLabels): ProposalSourceSection[] {
-  const refs = storedRefs(db, dao)
+  const refs = storedProposals(db, dao)
   const sources: VoteSource[] = ['governor', 'snapshot', ...(refs.some((r) => r.source === 'import') ? (['import'] as const) : [])]
   return sources.map((source) => measureSource(db, dao, source, refs.filter((r) => r.source === source), query, labels))
 }

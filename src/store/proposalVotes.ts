@@ -85,6 +85,12 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/** Every stored proposal of the DAO (from one source, or all): empty when there are none. */
+export function storedProposals(db: Db, dao: Dao, source?: VoteSource): ProposalRef[] {
+  const sources = source ? [source] : VOTE_SOURCES.filter((s) => READERS[s])
+  return sources.flatMap((s) => READERS[s]?.proposals(db, dao) ?? [])
+}
+
 export type ListProposalsParameters = { source?: VoteSource; proposal?: string }
 
 /**
@@ -97,8 +103,7 @@ export function listProposals(db: Db, dao: Dao, { source, proposal }: ListPropos
     throw new UsageError(
       `--source ${source}: this version does not store ${source} proposals yet; use --source ${VOTE_SOURCES.filter((s) => READERS[s]).join(', ')}.`,
     )
-  const sources = source ? [source] : VOTE_SOURCES.filter((s) => READERS[s])
-  const all = sources.flatMap((s) => READERS[s]!.proposals(db, dao))
+  const all = storedProposals(db, dao, source)
   if (all.length === 0)
     throw new UsageError(
       `DAO "${dao.name}" has no stored proposals${source ? ` from ${source}` : ''}; index its governor (\`govaudit index --governor ADDR\`) or Snapshot space (\`--snapshot SPACE\`), or import votes (\`govaudit import ${dao.name} --votes FILE.csv\`).`,

@@ -17,7 +17,7 @@ import { ruleFor, type CountingRule } from '../../analysis/rules/index.js'
 import { openDb, resolveDbPath, type Db } from '../../store/db.js'
 import { getDao, type Dao } from '../../store/daos.js'
 import { getBlock } from '../../store/blocks.js'
-import { listProposals, proposalVotes, type ProposalRef, type VoteSource } from '../../store/proposalVotes.js'
+import { listProposals, proposalVotes, storedProposals, type ProposalRef, type VoteSource } from '../../store/proposalVotes.js'
 import { parseFormat, type Format } from '../../report/format.js'
 import { isBreached, renderCheck, type CheckReport, type WhaleCheckInput } from '../../report/check.js'
 import { assessSnapshot, unsettledOutcome, measureNakamoto } from '../measures.js'
@@ -148,19 +148,13 @@ function checkUsage(opts: CheckOptions): void {
 }
 
 /**
- * The DAO's proposals in the chosen source. The store refuses a DAO with no stored
- * proposals ("DAO "x" has no stored proposals; …"); for a check without --source or
- * --proposal that is a result (nothing to assess), not an error. Every other refusal
- * (unknown id, unstored source) stands.
+ * The DAO's proposals in the chosen source. With neither --source nor --proposal, a DAO
+ * with no stored proposals is a result (nothing to assess), not an error; every other
+ * refusal (unknown id, unstored source) stands.
  */
-function storedProposals(db: Db, dao: Dao, opts: Pick<CheckOptions, 'source' | 'proposal'>): ProposalRef[] {
+function checkedProposals(db: Db, dao: Dao, opts: Pick<CheckOptions, 'source' | 'proposal'>): ProposalRef[] {
   if (opts.source !== undefined || opts.proposal !== undefined) return listProposals(db, dao, { source: opts.source, proposal: opts.proposal })
-  try {
-    return listProposals(db, dao)
-  } catch (error) {
-    if (error instanceof UsageError && error.shortMessage.startsWith(`DAO "${dao.name}" has no stored proposals`)) return []
-    throw error
-  }
+  return storedProposals(db, dao)
 }
 
 /** Unix time of the proposal's snapshot block, when the store has that block's header; a Snapshot proposal's voting start. */
@@ -191,7 +185,7 @@ function assessProposal(db: Db, dao: Dao, ref: ProposalRef, opts: CheckOptions, 
 
 function measureWhaleDecided(db: Db, dao: Dao, opts: CheckOptions & { maxWhaleDecided: Ratio }, labels: LoadedLabels): WhaleCheckInput {
   const whales = opts.whales ?? 1
-  const stored = storedProposals(db, dao, opts)
+  const stored = checkedProposals(db, dao, opts)
   let undated = 0
   const inScope = stored.filter((ref) => {
     if (!opts.since) return true
