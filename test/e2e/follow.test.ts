@@ -7,7 +7,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
 import { Interface, toQuantity } from 'ethers'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startAnvil, type StartAnvilResult } from '../../src/devchain/anvil.js'
@@ -16,7 +15,7 @@ import { createDevRpc, type DevRpc } from '../../src/devchain/devRpc.js'
 import { loadArtifact } from '../../src/devchain/artifacts.js'
 import { TOKEN_CONTRACT } from '../../src/devchain/deploy.js'
 import { cli, removeTmpDirs, ROOT, tmpDir } from '../cli/harness.js'
-import { dumpDb } from '../helpers/dbDump.js'
+import { dumpDb, readTokenCursor } from '../helpers/dbDump.js'
 import { onEvery, startFaultProxy, type Fault } from '../helpers/faultProxy.js'
 
 let anvil: StartAnvilResult
@@ -66,18 +65,6 @@ async function activity(round: number): Promise<number> {
   return head()
 }
 
-function readCursor(file: string): number | undefined {
-  if (!fs.existsSync(file)) return undefined
-  const db = new Database(file, { readonly: true })
-  try {
-    // The child may be between creating the file and committing its schema.
-    if (!db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'cursor'`).get()) return undefined
-    return (db.prepare(`SELECT block_number FROM cursor WHERE stream = 'token'`).pluck().get() as number | undefined) ?? undefined
-  } finally {
-    db.close()
-  }
-}
-
 type Follower = { child: ChildProcessWithoutNullStreams; stderr: () => string; exit: Promise<number | null>; exited: () => boolean }
 
 function startFollower(args: string[]): Follower {
@@ -106,17 +93,17 @@ describe('govaudit index --follow', () => {
     const f = startFollower(indexArgs(proxy.url, file, ['--follow', '--interval', '1']))
     try {
       const start = await head()
-      await until(f, `indexing up to block ${start}`, () => (readCursor(file) ?? -1) >= start)
+      await until(f, `indexing up to block ${start}`, () => (readTokenCursor(file) ?? -1) >= start)
 
       const first = await activity(1)
-      await until(f, `following to block ${first}`, () => readCursor(file) === first)
+      await until(f, `following to block ${first}`, () => readTokenCursor(file) === first)
 
       outage = true
       await until(f, 'reporting the outage', () => /node down for maintenance; trying again in 1s\./.test(f.stderr()))
       const second = await activity(2)
       outage = false
       const third = await activity(3)
-      await until(f, `following to block ${third} after the outage`, () => readCursor(file) === third)
+      await until(f, `following to block ${third} after the outage`, () => readTokenCursor(file) === third)
       expect(second).toBeLessThan(third)
 
       f.child.kill('SIGINT')
@@ -142,11 +129,11 @@ describe('govaudit index --follow', () => {
     const f = startFollower(indexArgs(ranged.url, file, ['--follow', '--batch-size', '2', '--concurrency', '1']))
     try {
       const end = await head()
-      await until(f, 'a first commit', () => readCursor(file) !== undefined)
+      await until(f, 'a first commit', () => readTokenCursor(file) !== undefined)
       f.child.kill('SIGINT')
       expect(await f.exit, f.stderr()).toBe(0)
       expect(f.stderr()).toMatch(/interrupted; committed through block \d+/)
-      expect(readCursor(file)).toBeLessThan(end)
+      expect(readTokenCursor(file)).toBeLessThan(end)
 
       const resumed = await cli(indexArgs(anvil.url, file, ['--to-block', String(end)]))
       expect(resumed.code, resumed.stderr).toBe(0)

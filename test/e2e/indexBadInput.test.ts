@@ -4,28 +4,19 @@
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startAnvil, type StartAnvilResult } from '../../src/devchain/anvil.js'
 import { devProvider } from '../../src/devchain/devProvider.js'
 import { deployBatcher, deployToken } from '../../src/devchain/deploy.js'
 import { cli, ROOT, sha256, tmpDir, type CliRun } from '../cli/harness.js'
+import { deadPort } from '../helpers/deadPort.js'
 
 let anvil: StartAnvilResult
 let token: string
 let dir: string
 let goodDb: string
 let batcher: string
-
-/** A loopback port with nothing listening. */
-async function deadPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 const oneSentence = (run: CliRun) => {
   const lines = run.stderr.trim().split('\n')

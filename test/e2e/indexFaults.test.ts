@@ -14,7 +14,7 @@ import { playTokenScenario, type PlayTokenScenarioResult } from '../../src/devch
 import { playGovernorScenario } from '../../src/devchain/governorScenario.js'
 import { createDevRpc } from '../../src/devchain/devRpc.js'
 import { cli, ROOT, tmpDir } from '../cli/harness.js'
-import { dumpDb } from '../helpers/dbDump.js'
+import { dumpDb, readTokenCursor } from '../helpers/dbDump.js'
 import { combinePlans, onEvery, onNth, startFaultProxy, type Fault, type FaultKind, type FaultPlan } from '../helpers/faultProxy.js'
 import { limitsResults, PROVIDER_STYLES } from '../helpers/logServer.js'
 import Database from 'better-sqlite3'
@@ -114,22 +114,10 @@ async function slowSmallRangeRpc({ ms = 40, limit = 3 } = {}) {
   return { url: ranged.url, close: async () => (await ranged.close(), await slow.close()) }
 }
 
-function readCursor(file: string): number | undefined {
-  if (!fs.existsSync(file)) return undefined
-  const db = new Database(file, { readonly: true })
-  try {
-    // The child may be between creating the file and committing its schema.
-    if (!db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'cursor'`).get()) return undefined
-    return (db.prepare(`SELECT block_number FROM cursor WHERE stream = 'token'`).pluck().get() as number | undefined) ?? undefined
-  } finally {
-    db.close()
-  }
-}
-
 /** Resolves once the child has committed past `after` (or has exited). */
 async function cursorAdvanced(file: string, after: number | undefined, exited: () => boolean): Promise<void> {
   while (!exited()) {
-    const c = readCursor(file)
+    const c = readTokenCursor(file)
     if (c !== undefined && (after === undefined || c > after)) return
     await new Promise((r) => setTimeout(r, 25))
   }
@@ -154,13 +142,13 @@ async function killAndResume(
       const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => ((exited = true), resolve(c))))
       if (attempt < 4) {
         // Kill after this run has committed something, at a deterministic offset within a batch.
-        await cursorAdvanced(file, readCursor(file), () => exited)
+        await cursorAdvanced(file, readTokenCursor(file), () => exited)
         await new Promise((r) => setTimeout(r, delayMs(attempt)))
         child.kill('SIGKILL')
       }
       const code = await exit
       if (code === 0) break
-      const c = readCursor(file)
+      const c = readTokenCursor(file)
       if (c !== undefined) cursorsAtKill.push(c)
     }
   } finally {
@@ -176,7 +164,7 @@ describe('crash safety', () => {
     // At least two kills landed mid-range, between commits (a late one may land after the last commit).
     const inside = cursorsAtKill.filter((c) => c > scenario.deployBlock && c < scenario.lastBlock)
     expect(inside.length, `cursors at kill: ${cursorsAtKill}`).toBeGreaterThanOrEqual(2)
-    expect(readCursor(file)).toBe(scenario.lastBlock)
+    expect(readTokenCursor(file)).toBe(scenario.lastBlock)
     expect(dataDump(file)).toBe(cleanDump)
   })
 
@@ -202,7 +190,7 @@ describe('crash safety', () => {
     const inside = cursorsAtKill.filter((c) => c >= gov.deployBlock && c < gov.lastBlock)
     expect(inside.length, `cursors at kill: ${cursorsAtKill}`).toBeGreaterThanOrEqual(1)
     expect(cursorsAtKill.length, `cursors at kill: ${cursorsAtKill}`).toBeGreaterThanOrEqual(2)
-    expect(readCursor(file)).toBe(gov.lastBlock)
+    expect(readTokenCursor(file)).toBe(gov.lastBlock)
     expect(dataDump(file)).toBe(governorDump)
   })
 
@@ -223,7 +211,7 @@ describe('crash safety', () => {
       const code = await exit
       expect(code, stderr).toBe(130)
       expect(stderr).toMatch(/interrupted; committed through block \d+/)
-      expect(readCursor(file)).toBeLessThan(scenario.lastBlock)
+      expect(readTokenCursor(file)).toBeLessThan(scenario.lastBlock)
       const resumed = await cli(indexArgs(anvil.url, file))
       expect(resumed.code, resumed.stderr).toBe(0)
       expect(resumed.stderr).toMatch(/indexed blocks \d+\.\./)

@@ -7,13 +7,13 @@
  * malformed config exits 2 with file:line:column before anything is created.
  */
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startAnvil, type StartAnvilResult } from '../../src/devchain/anvil.js'
 import { playGovernorScenario, type PlayGovernorScenarioResult } from '../../src/devchain/governorScenario.js'
 import { playTokenScenario, type PlayTokenScenarioResult } from '../../src/devchain/tokenScenario.js'
 import { cli, json, parseCsv, removeTmpDirs, tmpDir, type CliRun } from '../cli/harness.js'
+import { deadPort } from '../helpers/deadPort.js'
 
 const SECRET = 'MYSECRETKEY123456'
 
@@ -25,15 +25,6 @@ let out: string
 let config: string
 let run: CliRun
 let report: any
-
-/** A loopback port with nothing listening. */
-async function deadPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 beforeAll(async () => {
   anvil = await startAnvil({})

@@ -3,6 +3,7 @@
  * comparisons: every table's rows in primary-key order. Wall-clock columns (when a DAO
  * row was created) are the one thing two equal runs legitimately differ in.
  */
+import fs from 'node:fs'
 import Database from 'better-sqlite3'
 
 const WALL_CLOCK = new Set(['created_at'])
@@ -18,6 +19,19 @@ export function dumpDb(file: string): string {
       out.push(`## ${t} (${rows.length})`, ...rows.map((r) => JSON.stringify(r)))
     }
     return out.join('\n')
+  } finally {
+    db.close()
+  }
+}
+
+/** The token cursor of a database another process may be writing, or undefined before its first commit. */
+export function readTokenCursor(file: string): number | undefined {
+  if (!fs.existsSync(file)) return undefined
+  const db = new Database(file, { readonly: true })
+  try {
+    // The child may be between creating the file and committing its schema.
+    if (!db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'cursor'`).get()) return undefined
+    return (db.prepare(`SELECT block_number FROM cursor WHERE stream = 'token'`).pluck().get() as number | undefined) ?? undefined
   } finally {
     db.close()
   }
