@@ -14,11 +14,11 @@ import { findDeploymentBlock, probeToken, type TokenInfo } from '../sources/toke
 import { fetchLogsWith } from '../sources/evm/getLogs.js'
 import { getBlockHeaders, getChainId, getHead } from '../sources/evm/blocks.js'
 import type { RpcClient } from '../sources/evm/types.js'
-import { StoreError, UsageError } from '../errors.js'
+import { SourceError, StoreError, UsageError } from '../errors.js'
 import { balancesAt, delegationsAt, votingPowerAt } from '../store/tokenQueries.js'
 import { checkVotingPower, type VotingPowerMismatch } from '../sources/token/consistency.js'
 import { openLedgerWriter } from './ledgerWriter.js'
-import { daoLogConverter } from './tokenLogs.js'
+import { daoLogConverter, type BlockHash } from './tokenLogs.js'
 import { TokenState } from './tokenState.js'
 import { governorTopicList } from './indexGovernors.js'
 
@@ -92,6 +92,13 @@ const DEFAULT_BATCH_EVENTS = 200_000
  * (most of it garbage collection) and ~60 MB less peak RSS; at 1k, requests cost more.
  */
 const TARGET_LOGS = 2_500
+/**
+ * How far below the head a block may still be replaced. Ethereum finalizes after two epochs
+ * (64 blocks); L2s and sidechains reorg far less deep. Generous: checking a settled block
+ * costs one header in a batch call.
+ */
+const UNFINALIZED_DEPTH = 128
+
 /** Commits posted to the writer and not yet done, beyond which fetching waits. */
 const MAX_COMMITS_IN_FLIGHT = 1
 
@@ -136,8 +143,23 @@ export async function indexDao(p: IndexDaoParameters): Promise<IndexDaoResult> {
   const writer = openLedgerWriter({ db: p.db, daoId: dao.id, chainId })
   const batchEvents = p.batchEvents ?? DEFAULT_BATCH_EVENTS
   const inFlight: Promise<void>[] = []
+  // Blocks a reorg may still replace: their logs' hashes are checked against the headers
+  // fetched at commit time, so a fork between reading the logs and reading the header
+  // cannot leave old-chain rows under a new-chain hash (which the next run's reorg check
+  // would then trust).
+  const hashesFrom = p.confirmations === 'finalized' ? Infinity : head + p.confirmations - UNFINALIZED_DEPTH
+  let tailHashes: BlockHash[] = []
   const commit = async (toBlockOfBatch: number) => {
-    const [header] = await getBlockHeaders(p.rpc, [toBlockOfBatch])
+    const checked = tailHashes
+    tailHashes = []
+    const headers = await getBlockHeaders(p.rpc, [toBlockOfBatch, ...checked.map((b) => b.number)])
+    const hashOf = new Map(headers.map((h) => [h.number, h.hash]))
+    const replaced = checked.find((b) => hashOf.get(b.number) !== b.hash)
+    if (replaced)
+      throw new SourceError(
+        `The chain replaced block ${replaced.number} while it was being indexed (a reorg), so this batch was not committed; run again (the next run rolls back what the fork replaced) or index with more --confirmations.`,
+      )
+    const header = headers.find((h) => h.number === toBlockOfBatch)
     const block = header && { number: header.number, hash: header.hash, timestamp: header.timestamp }
     const events = result.events + result.governorEvents
     const end = { toBlock: toBlockOfBatch, ...(block ? { block } : {}), ...(joined.length > 0 ? { governors: joined } : {}) }
@@ -170,12 +192,13 @@ export async function indexDao(p: IndexDaoParameters): Promise<IndexDaoResult> {
         concurrency: p.concurrency,
         targetLogs: TARGET_LOGS,
       },
-      daoLogConverter(dao.token, new Map(governors.map((g) => [g.governor.address, g.governor.kind]))),
+      daoLogConverter(dao.token, new Map(governors.map((g) => [g.governor.address, g.governor.kind])), hashesFrom),
     )
     for await (const chunk of chunks) {
       const { token: batch } = chunk.logs
       const governor = chunk.logs.governor.length > 0 ? newGovernorEvents(chunk.logs.governor, governors) : chunk.logs.governor
       if (batch.count > 0) state.apply(batch)
+      if (chunk.logs.blockHashes.length > 0) tailHashes.push(...chunk.logs.blockHashes)
       if (batch.count > 0 || governor.length > 0) await writer.events(batch, governor.length > 0 ? { events: governor, governors: joined } : undefined)
       result.events += batch.count
       result.governorEvents += governor.length

@@ -15,8 +15,13 @@ import { decodeGovernorLog, type GovernorEvent } from '../sources/governor/decod
 import type { GovernorKind } from '../sources/governor/topics.js'
 import { TokenBatchBuilder, type TokenBatch } from '../store/tokenRows.js'
 
-/** The decoded logs of one answer: the token's packed, the governors' as events (chain order each). */
-export type DaoLogs = { token: TokenBatch; governor: GovernorEvent[] }
+/**
+ * The decoded logs of one answer: the token's packed, the governors' as events (chain order
+ * each), and the hash the logs gave for each block at or after `hashesFrom` (the part of the
+ * range a reorg may still replace), in block order.
+ */
+export type DaoLogs = { token: TokenBatch; governor: GovernorEvent[]; blockHashes: BlockHash[] }
+export type BlockHash = { number: number; hash: string }
 
 const NO_GOVERNORS: ReadonlyMap<string, GovernorKind> = new Map()
 
@@ -30,16 +35,16 @@ export function tokenLogConverter(token: string): LogConverter<TokenBatch> {
 }
 
 /** Converter for `fetchLogsWith` over a DAO's token and governors (`governors`: lowercase address -> kind). */
-export function daoLogConverter(token: string, governors: ReadonlyMap<string, GovernorKind>): LogConverter<DaoLogs> {
+export function daoLogConverter(token: string, governors: ReadonlyMap<string, GovernorKind>, hashesFrom = Infinity): LogConverter<DaoLogs> {
   return (result, from, to, filter) => {
     const items = answerItems(result)
     const reader = new LogReader(from, to, filter)
-    const out = new DaoLogsBuilder(token, governors)
+    const out = new DaoLogsBuilder(token, governors, hashesFrom)
     for (let i = 0; i < items.length; i++) {
       const log = reader.read(items[i], i)
       // A node that answers out of order: convertLogs sorts and checks; decode from that.
       if (!reader.inOrder) {
-        const sorted = new DaoLogsBuilder(token, governors)
+        const sorted = new DaoLogsBuilder(token, governors, hashesFrom)
         for (const l of convertLogs(result, from, to, filter)) sorted.add(l)
         return { logs: sorted.build(), count: items.length }
       }
@@ -52,14 +57,19 @@ export function daoLogConverter(token: string, governors: ReadonlyMap<string, Go
 class DaoLogsBuilder {
   private readonly batch = new TokenBatchBuilder()
   private readonly governor: GovernorEvent[] = []
+  private readonly blockHashes: BlockHash[] = []
 
   constructor(
     private readonly token: string,
     private readonly governors: ReadonlyMap<string, GovernorKind>,
+    private readonly hashesFrom: number,
   ) {}
 
   /** Decode one validated log (which may be LogReader's reused object: nothing of it is kept). */
   add(log: RawLog): void {
+    // LogReader has checked that logs of one block agree on its hash: one entry per block.
+    if (log.blockNumber >= this.hashesFrom && this.blockHashes.at(-1)?.number !== log.blockNumber)
+      this.blockHashes.push({ number: log.blockNumber, hash: log.blockHash })
     if (log.address === this.token) {
       const ev = decodeTokenLog(log)
       if (ev) this.batch.add(ev)
@@ -72,6 +82,6 @@ class DaoLogsBuilder {
   }
 
   build(): DaoLogs {
-    return { token: this.batch.build(), governor: this.governor }
+    return { token: this.batch.build(), governor: this.governor, blockHashes: this.blockHashes }
   }
 }

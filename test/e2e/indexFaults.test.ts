@@ -107,6 +107,25 @@ describe('indexing through a faulty RPC gives the same database', () => {
   })
 })
 
+describe('a reorg between reading logs and reading the header', () => {
+  test('logs whose block hashes the chain no longer has: exit 3 naming the block, nothing committed; the next run is clean', async () => {
+    const proxy = await startFaultProxy({ target: anvil.url, plan: onEvery('eth_getLogs', { kind: 'forkedLogs' }) })
+    const file = path.join(dir, 'forked-logs.db')
+    try {
+      const run = await cli(indexArgs(proxy.url, file))
+      expect(run.code, run.stderr).toBe(3)
+      expect(run.stderr).toMatch(/^govaudit: The chain replaced block \d+ while it was being indexed \(a reorg\), so this batch was not committed/)
+      expect(proxy.stats.injected.forkedLogs).toBeGreaterThan(0)
+      expect(readTokenCursor(file)).toBeUndefined()
+    } finally {
+      await proxy.close()
+    }
+    const again = await cli(indexArgs(anvil.url, file))
+    expect(again.code, again.stderr).toBe(0)
+    expect(dataDump(file)).toBe(cleanDump)
+  })
+})
+
 /** A slow node with a small block-range limit: many small commits to interrupt. */
 async function slowSmallRangeRpc({ ms = 40, limit = 3 } = {}) {
   const slow = await startFaultProxy({ target: anvil.url, plan: onEvery('eth_getLogs', { kind: 'delay', ms }) })

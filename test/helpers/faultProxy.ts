@@ -17,6 +17,8 @@
  * - destroy:     headers and half the body, then the socket is destroyed.
  * - badLog:      the real eth_getLogs answer with one log corrupted.
  * - delay:       the real answer, `ms` later (not a failure: reorders concurrent answers).
+ * - forkedLogs:  the real eth_getLogs answer with every block hash replaced (consistently per
+ *                block), as if the logs were read from a fork the chain has since dropped.
  * `stats.injected[kind]` counts faults actually injected (a range fault that did not
  * apply, or a badLog on an empty answer, is not counted).
  */
@@ -38,6 +40,7 @@ export type Fault =
   | { kind: 'destroy' }
   | { kind: 'badLog'; how: BadLogKind }
   | { kind: 'delay'; ms: number }
+  | { kind: 'forkedLogs' }
 
 export type FaultKind = Fault['kind']
 
@@ -53,6 +56,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'destroy',
   'badLog',
   'delay',
+  'forkedLogs',
 ]
 
 export type RpcRequestJson = { jsonrpc?: string; id?: unknown; method?: string; params?: unknown[] }
@@ -219,6 +223,15 @@ export async function startFaultProxy({ target, plan }: StartFaultProxyParameter
         if (r.isBatch || !Array.isArray(json.result) || json.result.length === 0) return pass(res, up)
         corrupt(json.result as Record<string, unknown>[], fault.how, r.calls[0]!)
         injected.badLog++
+        return send(res, up.status, JSON.stringify(json))
+      }
+      case 'forkedLogs': {
+        const up = await forward(body)
+        const json = JSON.parse(up.body) as { result?: unknown }
+        if (r.isBatch || !Array.isArray(json.result) || json.result.length === 0) return pass(res, up)
+        // Same block, same (other) hash: the answer is self-consistent, only the chain disagrees.
+        for (const log of json.result as { blockHash: string }[]) log.blockHash = `${log.blockHash.slice(0, -8)}f0f0f0f0`
+        injected.forkedLogs++
         return send(res, up.status, JSON.stringify(json))
       }
       case 'range':
