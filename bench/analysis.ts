@@ -7,9 +7,10 @@
  *             1,000,000 `balance` rows and 1,000,000 `voting_power` rows (Zipf-ish
  *             uint256 amounts), closed and reopened read-only as a CLI run would; per
  *             basis: resolveWeights (the store read) + nakamoto + concentration < 1 s,
- *             with the three parts shown apart. End to end as the CLI runs them, against
+ *             with the three parts shown apart, and again with one ranking shared by
+ *             both metrics (weightOrder, passed to each as `ranking`). End to end as the CLI runs them, against
  *             the same target: measureNakamoto and measureConcentration (src/cli/measures.ts:
- *             read + labels + metric, as `govaudit nakamoto` / `concentration`), each alone
+ *             open + read + labels + metric, as `govaudit nakamoto` / `concentration`), each alone
  *             and the sum of the two (two commands read the store twice). For reference (no
  *             target, one run): balancesAt a past block through balance_checkpoint (2
  *             checkpoints per holder).
@@ -39,10 +40,11 @@ import { openDb, type Db } from '../src/store/db.js'
 import { findDao, insertDao, setCursor, type Dao } from '../src/store/daos.js'
 import { toWord } from '../src/store/amount.js'
 import { TOKEN_STREAM } from '../src/store/tokenLedger.js'
-import { resolveWeights, type ResolvedWeights } from '../src/store/weights.js'
+import { resolveWeights } from '../src/store/weights.js'
 import { balancesAt } from '../src/store/tokenQueries.js'
 import { nakamoto, type NakamotoResult } from '../src/analysis/nakamoto.js'
 import { concentration, type ConcentrationResult } from '../src/analysis/concentration.js'
+import { weightOrder } from '../src/analysis/weightOrder.js'
 import { decisive, summarizeDecisive, type DecisiveResult } from '../src/analysis/decisive.js'
 import { rules, type CountingRule } from '../src/analysis/rules/index.js'
 import { banzhaf, banzhafQuota, type BanzhafResult } from '../src/analysis/banzhaf.js'
@@ -263,7 +265,8 @@ function buildHolderDb(): HolderDb {
   return { file, dir, daoName, checkpoints, buildMs: now() - t0, bytes: fs.statSync(file).size }
 }
 
-type HolderFigures = { weights: ResolvedWeights; nakamoto: NakamotoResult; concentration: ConcentrationResult }
+/** What a repetition keeps: the count read, not the weights (a million of them alive would slow the next GC-timed steps). */
+type HolderFigures = { holders: number; nakamoto: NakamotoResult; concentration: ConcentrationResult }
 
 function benchHolders(built: HolderDb): void {
   // A fresh read-only handle, as a CLI run opens it (the OS page cache is warm from the build).
@@ -276,9 +279,9 @@ function benchHolders(built: HolderDb): void {
         const weights = time('read', () => resolveWeights(db, dao, { basis }))
         const k = time('nakamoto', () => nakamoto({ weights: weights.weights }))
         const c = time('concentration', () => concentration({ weights: weights.weights }))
-        return { weights, nakamoto: k, concentration: c }
+        return { holders: weights.weights.length, nakamoto: k, concentration: c }
       })
-      check(value.weights.weights.length === HOLDERS, `${basis}: read ${value.weights.weights.length} of ${HOLDERS} rows`)
+      check(value.holders === HOLDERS, `${basis}: read ${value.holders} of ${HOLDERS} rows`)
       check(value.nakamoto.k !== null && value.nakamoto.population === HOLDERS, `${basis}: nakamoto k ${value.nakamoto.k}`)
       check(value.concentration.population === HOLDERS, `${basis}: concentration population`)
       rows.push({ measure: `${basis}: read + nakamoto + concentration`, size, time: steps.get('total')!, target: TARGET.holders })
@@ -290,20 +293,56 @@ function benchHolders(built: HolderDb): void {
         time: steps.get('concentration')!,
         note: `gini ${fmt(value.concentration.gini, 3)}, hhi ${fmt(value.concentration.hhi, 1)}`,
       })
+      // Both metrics on one population, as a caller measuring both can run them: one full
+      // ranking (weightOrder) shared by nakamoto and concentration instead of one each.
+      const shared = repeat((time): HolderFigures => {
+        const weights = time('read', () => resolveWeights(db, dao, { basis }))
+        const ranking = time('rank', () => weightOrder(weights.weights))
+        const k = time('nakamoto', () => nakamoto({ weights: weights.weights, ranking }))
+        const c = time('concentration', () => concentration({ weights: weights.weights, ranking }))
+        return { holders: weights.weights.length, nakamoto: k, concentration: c }
+      })
+      check(
+        shared.value.nakamoto.k === value.nakamoto.k &&
+          shared.value.nakamoto.topWeight === value.nakamoto.topWeight &&
+          shared.value.concentration.giniExact.num === value.concentration.giniExact.num &&
+          shared.value.concentration.hhiExact.num === value.concentration.hhiExact.num &&
+          shared.value.concentration.entropy === value.concentration.entropy,
+        `${basis}: a shared ranking changed a figure`,
+      )
+      rows.push({
+        measure: `${basis}: the same, one shared ranking`,
+        size,
+        time: shared.steps.get('total')!,
+        target: TARGET.holders,
+        note: `read ${ms(shared.steps.get('read')!.wall)}, weightOrder ${ms(shared.steps.get('rank')!.wall)}, nakamoto ${ms(shared.steps.get('nakamoto')!.wall)}, concentration ${ms(shared.steps.get('concentration')!.wall)}`,
+      })
     }
     // End to end as the two commands compose it (src/cli/measures.ts, labels as with no
     // --labels). Each command is its own process and reads the store itself, so each is
     // timed alone (its own repetitions, each after a full GC) and "both" is their sum.
-    // Only the timing is kept: a command's report (a million weights) must not stay alive
-    // while the other command runs, as it would not in a separate process.
-    const command = (what: string, run: () => { result: { population: number } }): Timing => {
-      const { steps, value } = repeat((time) => time('command', run))
+    // Each repetition opens its own handle, as a command does (timed with it): a handle
+    // that read the population before holds its pages in SQLite's cache, which a command's
+    // one read does not find. Only the timing is kept: a command's report (a million
+    // weights) must not stay alive while the other command runs, as it would not in a
+    // separate process.
+    const command = (what: string, run: (db: Db, dao: Dao) => { result: { population: number } }): Timing => {
+      const { steps, value } = repeat((time) =>
+        time('command', () => {
+          const fresh = openDb({ path: built.file, create: false })
+          try {
+            return run(fresh, findDao(fresh, built.daoName)!)
+          } finally {
+            fresh.close()
+          }
+        }),
+      )
       check(value.result.population === HOLDERS, `${what}: population ${value.result.population}`)
       return steps.get('command')!
     }
     for (const basis of ['balance', 'voting-power'] as const) {
-      const kt = command(`${basis} measureNakamoto`, () => measureNakamoto(db, dao, { basis, threshold: HALF }, NO_LABELS))
-      const ct = command(`${basis} measureConcentration`, () => measureConcentration(db, dao, { basis }, NO_LABELS))
+      const kt = command(`${basis} measureNakamoto`, (db, dao) => measureNakamoto(db, dao, { basis, threshold: HALF }, NO_LABELS))
+      const ct = command(`${basis} measureConcentration`, (db, dao) => measureConcentration(db, dao, { basis }, NO_LABELS))
       const both = { wall: kt.wall + ct.wall, cpu: kt.cpu + ct.cpu }
       rows.push({ measure: `${basis}, as the CLI: nakamoto + concentration commands`, size, time: both, target: TARGET.holders, note: 'sum of the two commands: two store reads' })
       rows.push({ measure: '  measureNakamoto (read + labels + nakamoto)', size, time: kt, target: TARGET.holders, note: 'one command' })

@@ -1,10 +1,14 @@
 import { reduceRatio, share, type Ratio } from './ratio.js'
-import { settleRuns, weightOrder, type WeightOrderResult } from './weightOrder.js'
+import { settleRuns, weightOrder, type WeightOrderResult, type WeightRanking } from './weightOrder.js'
 import type { Weighted } from './weights.js'
 
 export { lorenz, type LorenzParameters, type LorenzPoint, type LorenzResult } from './lorenz.js'
 
-export type ConcentrationParameters = { weights: readonly Weighted[] }
+export type ConcentrationParameters = {
+  weights: readonly Weighted[]
+  /** `weightOrder(weights)` of these same weights, shared with `nakamoto`: used instead of ranking again. */
+  ranking?: WeightRanking
+}
 
 export type TopWeights = { top1: bigint; top5: bigint; top10: bigint; top100: bigint }
 
@@ -42,8 +46,8 @@ export type ConcentrationResult = {
  * 0/1, HHI 0/1). One holder → Gini 0 (no inequality among holders; zero-weight
  * addresses are not counted), HHI 10000, entropy 0, every top share 1.
  */
-export function concentration({ weights }: ConcentrationParameters): ConcentrationResult {
-  const ranking = weightOrder(weights) // checks weights >= 0 first
+export function concentration({ weights, ranking = weightOrder(weights) }: ConcentrationParameters): ConcentrationResult {
+  // weightOrder checked weights >= 0.
   const { order, keys, population: n, sum: total } = ranking
   if (n === 0) {
     const zero: Ratio = { num: 0n, den: 1n }

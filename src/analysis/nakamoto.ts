@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js'
 import { HALF, share, type Ratio } from './ratio.js'
-import { rankingOf, settleRun, topOrder, weightKeys } from './weightOrder.js'
+import { rankingOf, settleRun, topOrder, weightKeys, type WeightRanking } from './weightOrder.js'
 import type { Weighted } from './weights.js'
 
 export type NakamotoParameters = {
@@ -13,6 +13,12 @@ export type NakamotoParameters = {
   total?: bigint
   /** Share to exceed, strictly: 0 < num/den < 1. Default 1/2. */
   threshold?: Ratio
+  /**
+   * `weightOrder(weights)` of these same weights, when the caller ranks them anyway (to
+   * measure `concentration` too): walked instead of ranking a head again. Its runs of
+   * equal keys are settled in place, which leaves it valid for `concentration`.
+   */
+  ranking?: WeightRanking
 }
 
 export type NakamotoTop = { address: string; weight: bigint; share: number }
@@ -42,9 +48,9 @@ export type NakamotoResult = {
  * exceed (all weights together ≤ threshold × total). A single holder of everything has
  * k = 1. A weight exactly at the threshold is not enough: 50 of 100 at 1/2 is not > 50.
  */
-export function nakamoto({ weights, total, threshold = HALF }: NakamotoParameters): NakamotoResult {
-  // Checks weights >= 0 first; sums them in input order, where they lie in memory.
-  const { keys, population, sum: weightSum } = weightKeys(weights)
+export function nakamoto({ weights, total, threshold = HALF, ranking: full }: NakamotoParameters): NakamotoResult {
+  // Checks weights >= 0 first (weightOrder did, for a given ranking); sums them in input order, where they lie in memory.
+  const { keys, population, sum: weightSum } = full ?? weightKeys(weights)
   if (threshold.den <= 0n || threshold.num <= 0n || threshold.num >= threshold.den)
     throw new UsageError(`threshold must be in (0, 1); got ${threshold.num}/${threshold.den}`)
   const denominator = total ?? weightSum
@@ -52,10 +58,11 @@ export function nakamoto({ weights, total, threshold = HALF }: NakamotoParameter
   const base = { total: denominator, threshold, population, weightSum }
   if (denominator === 0n) return { ...base, k: null, topWeight: 0n, top: [] }
   // Usually a few holders decide: rank only the head (topOrder), 8 times longer until the
-  // threshold is crossed or the head is everyone. Each run of equal keys is settled
-  // (byWeightDesc) before it is summed, so the walk follows the exact ranking.
+  // threshold is crossed or the head is everyone (a given full ranking is everyone at
+  // once). Each run of equal keys is settled (byWeightDesc) before it is summed, so the
+  // walk follows the exact ranking.
   for (let count = Math.min(population, 256); ; count = Math.min(population, count * 8)) {
-    const ranking = rankingOf(keys, population, topOrder(keys, population, count))
+    const ranking = full ?? rankingOf(keys, population, topOrder(keys, population, count))
     const { order } = ranking
     let sum = 0n
     let settled = 0

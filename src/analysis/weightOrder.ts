@@ -19,6 +19,12 @@ export type WeightOrderResult = {
   ranked: Float64Array
 }
 
+/**
+ * A full ranking and the exact sum of the weights: what `weightOrder` returns, and what
+ * `nakamoto` and `concentration` take as `ranking` to share one ranking of one population.
+ */
+export type WeightRanking = WeightOrderResult & { sum: bigint }
+
 export type Ties = 'address' | 'any'
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
@@ -40,7 +46,7 @@ const SMALL = 4096
  * `settleRun` does that, when and where a caller needs it. Memory stays in typed arrays
  * (about 40 bytes per holder), and the weights are read once, in input order.
  */
-export function weightOrder(weights: readonly Weighted[]): WeightOrderResult & { sum: bigint } {
+export function weightOrder(weights: readonly Weighted[]): WeightRanking {
   const { keys, population, sum } = weightKeys(weights)
   return { population, keys, sum, ...descendingOrder(keys, population) }
 }
@@ -187,16 +193,27 @@ function descendingOrder(keys: Float64Array, population: number): { order: Uint3
   }
   let idx2 = new Uint32Array(population)
   let k2 = new Float64Array(population)
-  const count = new Uint32Array(65536)
+  // The four 16-bit digit histograms in one read of the keys (a permutation does not change
+  // them), each then turned into where its digits start, largest digit first: every pass
+  // places the keys descending and stably, so the last one leaves them ranked.
+  const counts = new Uint32Array(4 * 65536)
+  const bits = new Uint32Array(k.buffer)
+  for (let j = 0; j < population; j++) {
+    const lo = bits[2 * j + LO]!
+    const hi = bits[2 * j + HI]!
+    counts[lo & 0xffff]!++
+    counts[65536 + (lo >>> 16)]!++
+    counts[131072 + (hi & 0xffff)]!++
+    counts[196608 + (hi >>> 16)]!++
+  }
   for (let pass = 0; pass < 4; pass++) {
+    const count = counts.subarray(pass * 65536, (pass + 1) * 65536)
     const words = new Uint32Array(k.buffer)
     const word = pass < 2 ? LO : HI
     const shift = (pass & 1) * 16
-    count.fill(0)
-    for (let j = 0; j < population; j++) count[(words[2 * j + word]! >>> shift) & 0xffff]!++
     if (count[(words[word]! >>> shift) & 0xffff] === population) continue
     let sum = 0
-    for (let d = 0; d < 65536; d++) {
+    for (let d = 65535; d >= 0; d--) {
       const c = count[d]!
       count[d] = sum
       sum += c
@@ -209,5 +226,5 @@ function descendingOrder(keys: Float64Array, population: number): { order: Uint3
     ;[idx, idx2] = [idx2, idx]
     ;[k, k2] = [k2, k]
   }
-  return { order: idx.reverse(), ranked: k.reverse() }
+  return { order: idx, ranked: k }
 }

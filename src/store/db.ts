@@ -53,6 +53,9 @@ export function openDb({ path: file, create }: OpenDbParameters): Db {
     }
     db.pragma('foreign_keys = ON')
     db.pragma('cache_size = -200000') // ~200 MB page cache: index builds and large batches
+    // Reads map the file instead of copying each page into that cache: a command's one read of a
+    // million holders (readWeights) is ~0.1 s faster. Beyond 1 GiB, pages are read as before.
+    db.pragma('mmap_size = 1073741824')
     db.pragma('temp_store = MEMORY')
     return db
   } catch (cause) {

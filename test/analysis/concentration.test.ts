@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { concentration, lorenz } from '../../src/analysis/concentration.js'
+import { nakamoto } from '../../src/analysis/nakamoto.js'
+import { weightOrder } from '../../src/analysis/weightOrder.js'
 import type { Weighted } from '../../src/analysis/weights.js'
 import { mulberry32 } from '../../src/analysis/mulberry32.js'
 
@@ -100,6 +102,29 @@ describe('concentration', () => {
   test('exact over 20,000 holders (the radix-sorted ranking), some of them near 2^114', () => {
     const next = mulberry32(3)
     expectExact(Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? 2n ** 114n - 1n - BigInt(next()) : (BigInt(next()) << 80n) + BigInt(next()))))
+  })
+})
+
+describe('concentration and nakamoto sharing one ranking', () => {
+  const tied = (n: number, seed: number) => {
+    const next = mulberry32(seed)
+    // Ties, zeros, and runs of weights one apart near 10^30 (one double for all of them).
+    return Array.from({ length: n }, (_, i) => {
+      const u = next()
+      const weight = u % 4 === 0 ? 0n : u % 4 === 1 ? BigInt(u % 5) : u % 4 === 2 ? 10n ** 30n + BigInt(u % 3) : BigInt(u) << 90n
+      return { address: `0x${String(i % 11).padStart(40, '0')}`, weight }
+    })
+  }
+  test('either one first, every figure equals the one measured alone (small and past the radix size)', () => {
+    for (const ws of [tied(40, 1), tied(9_000, 2)]) {
+      const alone = { c: concentration({ weights: ws }), k: nakamoto({ weights: ws }) }
+      const first = weightOrder(ws)
+      expect(nakamoto({ weights: ws, ranking: first })).toEqual(alone.k)
+      expect(concentration({ weights: ws, ranking: first })).toEqual(alone.c)
+      const second = weightOrder(ws)
+      expect(concentration({ weights: ws, ranking: second })).toEqual(alone.c)
+      expect(nakamoto({ weights: ws, ranking: second })).toEqual(alone.k)
+    }
   })
 })
 

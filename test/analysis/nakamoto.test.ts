@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { nakamoto } from '../../src/analysis/nakamoto.js'
+import { weightOrder } from '../../src/analysis/weightOrder.js'
 import type { Ratio } from '../../src/analysis/ratio.js'
 import type { Weighted } from '../../src/analysis/weights.js'
 
@@ -91,4 +92,38 @@ describe('nakamoto', () => {
         },
       ),
     ))
+
+  test('a shared ranking (weightOrder) gives the same result: ties, zeros, and weights that collide as doubles (10^30, 10^30 + 1)', () =>
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            address: fc.constantFrom('0xa', '0xb', '0xc', '0xd'),
+            weight: fc.oneof(fc.constantFrom(0n, 7n, 10n ** 30n, 10n ** 30n + 1n, 10n ** 30n + 2n), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n })),
+          }),
+          { maxLength: 30 },
+        ),
+        fc.bigInt({ min: 0n, max: 10n ** 31n }),
+        (ws, extra) => {
+          const total = ws.reduce((a, w) => a + w.weight, 0n) + extra
+          for (const p of [{ weights: ws }, { weights: ws, total }]) expect(nakamoto({ ...p, ranking: weightOrder(ws) })).toEqual(nakamoto(p))
+        },
+      ),
+    ))
+
+  test('a shared ranking past the radix size with one long run of colliding keys: the same k and top', () => {
+    // 5,000 weights 10^30 + i: one double, so one run to settle exactly; they alone decide.
+    const ws = Array.from({ length: 5_000 }, (_, i) => ({ address: `0x${String(i % 7).padStart(40, '0')}`, weight: 10n ** 30n + BigInt(i % 13) }))
+    const alone = nakamoto({ weights: ws })
+    expect(nakamoto({ weights: ws, ranking: weightOrder(ws) })).toEqual(alone)
+    // The reference: exact descending prefix sums, and byWeightDesc for the listed top.
+    const sorted = ws.map((w) => w.weight).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))
+    const total = sorted.reduce((a, b) => a + b, 0n)
+    let sum = 0n
+    const k = sorted.findIndex((w) => (sum += w) * 2n > total) + 1
+    expect(alone.k).toBe(k)
+    expect(alone.top.map((h) => [h.address, h.weight])).toEqual(
+      [...ws].sort((a, b) => (a.weight === b.weight ? (a.address < b.address ? -1 : a.address > b.address ? 1 : 0) : a.weight > b.weight ? -1 : 1)).slice(0, k).map((h) => [h.address, h.weight]),
+    )
+  })
 })

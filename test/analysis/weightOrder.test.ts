@@ -116,6 +116,13 @@ describe('weightOrder', () => {
     }
   })
 
+  test('radix passes whose digit is the same for every key are skipped, and the ranking is still exact', () => {
+    const next = mulberry32(11)
+    // Small integers: the low 32 bits of every double are zero (two of the four passes have one digit).
+    const ws = Array.from({ length: 6_000 }, (_, i) => ({ address: `0x${String(i).padStart(40, '0')}`, weight: BigInt(next() % 1000) }))
+    expect(ranked(ws)).toEqual(reference(ws))
+  })
+
   test('empty and all-zero inputs have no population', () => {
     expect(weightOrder([]).population).toBe(0)
     expect(ranked([{ address: '0xa', weight: 0n }])).toEqual([])
