@@ -1,4 +1,5 @@
-import { byWeightDesc, sumWeights, type Weighted } from './weights.js'
+import type { Weighted } from './weights.js'
+import { topWeights, weightKeys } from './weightOrder.js'
 
 export type DelegationFlowsParameters = {
   /** Every holder's balance at one block (zero balances are ignored). */
@@ -62,15 +63,15 @@ export function delegationFlows({ balances, delegations, votingPower, top = 10 }
     p.balance += weight
     pointing.set(delegate, p)
   }
-  const ranked = votingPower.filter((w) => w.weight > 0n).sort(byWeightDesc)
+  const { population, sum } = weightKeys(votingPower)
   return {
     totalSupply: parts.self.weight + parts.others.weight + parts.none.weight,
-    totalVotingPower: sumWeights(ranked),
+    totalVotingPower: sum,
     selfDelegated: parts.self,
     delegatedToOthers: parts.others,
     undelegated: parts.none,
-    delegates: ranked.length,
-    topDelegates: ranked.slice(0, top).map((w) => {
+    delegates: population,
+    topDelegates: topWeights(votingPower, top).map((w) => {
       const p = pointing.get(w.address)
       return { address: w.address, votingPower: w.weight, delegators: p?.delegators ?? 0, selfDelegated: p?.self ?? false, delegatedBalance: p?.balance ?? 0n }
     }),

@@ -155,6 +155,18 @@ export function settleRun(weights: readonly Weighted[], { order, ranked }: Weigh
   return end
 }
 
+/**
+ * The `count` largest positive entries in exactly `byWeightDesc` order, without sorting the
+ * whole population (a report's top-N of a million holders): `topOrder`'s heap, then exact
+ * comparisons only inside runs of equal keys.
+ */
+export function topWeights<T extends Weighted>(weights: readonly T[], count: number): T[] {
+  const { keys, population } = weightKeys(weights)
+  const ranking = rankingOf(keys, population, topOrder(keys, population, count))
+  settleRuns(weights, ranking, 'address', 0, Math.min(count, ranking.order.length))
+  return Array.from(ranking.order.subarray(0, count), (i) => weights[i]!)
+}
+
 /** `settleRun` over every run that starts in ranks [from, to); returns where the last one ends. */
 export function settleRuns(weights: readonly Weighted[], ranking: WeightOrderResult, ties: Ties, from = 0, to = ranking.population): number {
   const { order, ranked } = ranking

@@ -19,7 +19,7 @@ import { lorenz } from '../analysis/lorenz.js'
 import { HALF, share } from '../analysis/ratio.js'
 import { delegationFlows } from '../analysis/delegationFlows.js'
 import { summarizeDecisive } from '../analysis/summarizeDecisive.js'
-import { byWeightDesc } from '../analysis/weights.js'
+import { topWeights } from '../analysis/weightOrder.js'
 import type { BasisSection, DelegationSection, ProposalSourceSection, ReportModel, ReportBasis } from '../report/report.js'
 import { measureConcentration, measureDecisive, measureNakamoto } from './measures.js'
 import { UsageError } from '../errors.js'
@@ -75,15 +75,13 @@ function measureBasis(db: Db, dao: Dao, basis: ReportBasis, block: number | unde
   const query = { basis: basis === 'imported' ? ('voting-power' as const) : basis, block }
   const nakamoto = measureNakamoto(db, dao, { ...query, threshold: HALF }, labels)
   const counted = applyLabels({ weights: resolveWeights(db, dao, query).weights, labels: labels.map })
-  // applyLabels hands the input back as it came (address order) when there are no labels.
-  const ranked = [...counted.weights].sort(byWeightDesc)
   return {
     basis,
     available: true,
     nakamoto,
     concentration: measureConcentration(db, dao, query, labels),
     lorenz: lorenz({ weights: counted.weights }),
-    top: ranked.slice(0, TOP_HOLDERS).map((w) => ({
+    top: topWeights(counted.weights, TOP_HOLDERS).map((w) => ({
       address: w.address,
       label: counted.names.get(w.address) ?? null,
       weight: w.weight,

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { rankingOf, settleRuns, topOrder, weightKeys, weightOrder } from '../../src/analysis/weightOrder.js'
+import { rankingOf, settleRuns, topOrder, topWeights, weightKeys, weightOrder } from '../../src/analysis/weightOrder.js'
 import { nakamoto } from '../../src/analysis/nakamoto.js'
 import { mulberry32 } from '../../src/analysis/mulberry32.js'
 import { byWeightDesc, positiveWeights, type Weighted } from '../../src/analysis/weights.js'
@@ -48,6 +48,16 @@ describe('weightOrder', () => {
         const want = reference(ws)
         expect(got).toEqual(want)
         // Same objects in the same places: a stable sort keeps identical entries in input order.
+        got.forEach((w, i) => expect(w).toBe(want[i]))
+      }),
+    ))
+
+  test('topWeights(n) is the first n of positiveWeights(...).sort(byWeightDesc), same objects', () =>
+    fc.assert(
+      fc.property(fc.array(holderArb, { maxLength: 40 }), fc.nat({ max: 45 }), (ws, n) => {
+        const got = topWeights(ws, n)
+        const want = reference(ws).slice(0, n)
+        expect(got).toEqual(want)
         got.forEach((w, i) => expect(w).toBe(want[i]))
       }),
     ))
