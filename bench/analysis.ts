@@ -54,14 +54,9 @@ import { measureConcentration, measureNakamoto } from '../src/cli/measures.js'
 import { NO_LABELS } from '../src/config/labelsFile.js'
 import type { Vote } from '../src/analysis/vote.js'
 import type { Weighted } from '../src/analysis/weights.js'
+import { positiveIntEnv } from './env.js'
 
-const env = (name: string, dflt: number) => {
-  const v = process.env[name]
-  if (v === undefined || v === '') return dflt
-  const n = Number(v)
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer; got ${v}`)
-  return n
-}
+const env = positiveIntEnv
 const REPS = env('BENCH_REPS', 3)
 const SEED = env('BENCH_SEED', 1)
 const HOLDERS = env('BENCH_HOLDERS', 1_000_000)

@@ -32,16 +32,11 @@ import { fork, type ChildProcess } from 'node:child_process'
 import os from 'node:os'
 import fs from 'node:fs'
 import type { RunMode, RunResult, RunSetup, ServerCpu, ServerReady, ServerSetup } from './protocol.js'
+import { positiveIntEnv } from './env.js'
 
 const TARGET = { eventsPerSecond: 300_000, ratio: 1.15, rssBytes: 500 * 1024 * 1024 }
 
-const env = (name: string, dflt: number) => {
-  const v = process.env[name]
-  if (v === undefined || v === '') return dflt
-  const n = Number(v)
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer; got ${v}`)
-  return n
-}
+const env = positiveIntEnv
 const EVENTS = env('BENCH_EVENTS', 1_000_000)
 const REPS = env('BENCH_REPS', 3)
 const CONCURRENCY = env('BENCH_CONCURRENCY', 4)

@@ -1,10 +1,9 @@
 /** The v2 schema, the import write path, stored proposal votes and the weights resolver. */
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, test } from 'vitest'
-import { openDb, type Db } from '../../src/store/db.js'
+import { describe, expect, test } from 'vitest'
+import { freshDb, freshDir, openTestDb } from '../helpers/freshDb.js'
+import type { Db } from '../../src/store/db.js'
 import { MIGRATIONS } from '../../src/store/migrations/index.js'
 import { findDao, insertDao, setCursor, type Dao } from '../../src/store/daos.js'
 import { toWord } from '../../src/store/amount.js'
@@ -12,20 +11,6 @@ import { daoKind, importData, importedHolders } from '../../src/store/imports.js
 import { listProposals, proposalVotes } from '../../src/store/proposalVotes.js'
 import { resolveWeights, votesCastWeights } from '../../src/store/weights.js'
 import { UsageError } from '../../src/errors.js'
-
-const dirs: string[] = []
-const dbs: Db[] = []
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-function freshDb(): Db {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'govaudit-store-'))
-  dirs.push(d)
-  const db = openDb({ path: path.join(d, 'g.db'), create: true })
-  dbs.push(db)
-  return db
-}
 
 const a = (i: number) => `0x${i.toString(16).padStart(40, '0')}`
 const file = { file: 'f.csv', sha256: 'ab'.repeat(32) }
@@ -46,16 +31,13 @@ function indexedDao(db: Db): Dao {
 
 describe('schema v2', () => {
   test('a v1 database migrates: existing DAOs become kind "indexed", new tables exist', () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'govaudit-store-'))
-    dirs.push(d)
-    const file = path.join(d, 'v1.db')
+    const file = path.join(freshDir(), 'v1.db')
     const raw = new Database(file)
     raw.exec(MIGRATIONS[0]!)
     raw.pragma('user_version = 1')
     raw.prepare(`INSERT INTO dao (name, chain_id, token, token_standard, start_block, created_at) VALUES ('old', 1, ?, 'erc20', 5, 'x')`).run(a(1))
     raw.close()
-    const db = openDb({ path: file, create: true })
-    dbs.push(db)
+    const db = openTestDb(file)
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(daoKind(db, findDao(db, 'old')!)).toBe('indexed')
     for (const t of ['import_batch', 'imported_proposal', 'imported_vote', 'holder_weight']) expect(count(db, t)).toBe(0)

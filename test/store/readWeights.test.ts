@@ -1,29 +1,13 @@
 /** Whole-population reads: chunked packed records must equal the plain row-by-row query. */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import fc from 'fast-check'
-import { afterEach, describe, expect, test } from 'vitest'
-import { openDb, type Db } from '../../src/store/db.js'
+import { describe, expect, test } from 'vitest'
+import { freshDb } from '../helpers/freshDb.js'
+import type { Db } from '../../src/store/db.js'
 import { insertDao, setCursor, type Dao } from '../../src/store/daos.js'
 import { fromWord, toWord } from '../../src/store/amount.js'
 import { readWeights } from '../../src/store/readWeights.js'
 import { balancesAt, votingPowerAt } from '../../src/store/tokenQueries.js'
 import { StoreError } from '../../src/errors.js'
-
-const dirs: string[] = []
-const dbs: Db[] = []
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-function freshDb(): Db {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'govaudit-read-'))
-  dirs.push(d)
-  const db = openDb({ path: path.join(d, 'g.db'), create: true })
-  dbs.push(db)
-  return db
-}
 
 const a = (i: number) => `0x${i.toString(16).padStart(40, '0')}`
 const BALANCES = `SELECT holder AS a, balance AS w FROM balance WHERE dao_id = @dao AND holder > @after ORDER BY holder LIMIT @limit`
@@ -55,7 +39,6 @@ describe('readWeights', () => {
           expect(readWeights(db, { rows: BALANCES, params: { dao: d.id }, chunk })).toEqual(plain(db, d))
           expect(balancesAt(db, d).weights).toEqual(plain(db, d))
           db.close()
-          dbs.pop()
         },
       ),
       { numRuns: 30 },
