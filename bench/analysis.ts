@@ -56,13 +56,12 @@ import type { Vote } from '../src/analysis/vote.js'
 import type { Weighted } from '../src/analysis/weights.js'
 import { positiveIntEnv } from './env.js'
 
-const env = positiveIntEnv
-const REPS = env('BENCH_REPS', 3)
-const SEED = env('BENCH_SEED', 1)
-const HOLDERS = env('BENCH_HOLDERS', 1_000_000)
-const PROPOSALS = env('BENCH_PROPOSALS', 1_000)
-const VOTES = env('BENCH_VOTES', 500_000)
-const VOTERS = env('BENCH_VOTERS', 10_000)
+const REPS = positiveIntEnv('BENCH_REPS', 3)
+const SEED = positiveIntEnv('BENCH_SEED', 1)
+const HOLDERS = positiveIntEnv('BENCH_HOLDERS', 1_000_000)
+const PROPOSALS = positiveIntEnv('BENCH_PROPOSALS', 1_000)
+const VOTES = positiveIntEnv('BENCH_VOTES', 500_000)
+const VOTERS = positiveIntEnv('BENCH_VOTERS', 10_000)
 const TMP = process.env.BENCH_TMP || os.tmpdir()
 const ONLY = new Set((process.env.BENCH_ONLY || 'holders,decisive,banzhaf').split(','))
 

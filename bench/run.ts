@@ -36,14 +36,13 @@ import { positiveIntEnv } from './env.js'
 
 const TARGET = { eventsPerSecond: 300_000, ratio: 1.15, rssBytes: 500 * 1024 * 1024 }
 
-const env = positiveIntEnv
-const EVENTS = env('BENCH_EVENTS', 1_000_000)
-const REPS = env('BENCH_REPS', 3)
-const CONCURRENCY = env('BENCH_CONCURRENCY', 4)
-const SEED = env('BENCH_SEED', 1)
+const EVENTS = positiveIntEnv('BENCH_EVENTS', 1_000_000)
+const REPS = positiveIntEnv('BENCH_REPS', 3)
+const CONCURRENCY = positiveIntEnv('BENCH_CONCURRENCY', 4)
+const SEED = positiveIntEnv('BENCH_SEED', 1)
 const TMP = process.env.BENCH_TMP || os.tmpdir()
-const PROPOSALS = env('BENCH_PROPOSALS', 2_000)
-const VOTES = env('BENCH_VOTES', 500_000)
+const PROPOSALS = positiveIntEnv('BENCH_PROPOSALS', 2_000)
+const VOTES = positiveIntEnv('BENCH_VOTES', 500_000)
 const SCENARIOS = (process.env.BENCH_SCENARIOS || 'token,governor').split(',').map((x) => x.trim())
 for (const x of SCENARIOS) if (x !== 'token' && x !== 'governor') throw new Error(`BENCH_SCENARIOS lists token and/or governor; got "${x}"`)
 const TOKEN = '0x5afe000000000000000000000000000000c0ffee'
