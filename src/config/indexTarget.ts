@@ -48,7 +48,7 @@ export function resolveIndexTarget(input: IndexTargetInput): IndexTarget {
         ? `--to-block ${input.toBlock} is before preset ${preset.name}'s first block ${fromBlock}.`
         : `--from-block ${fromBlock} is after --to-block ${input.toBlock}.`,
     )
-  const snapshot = input.snapshot ?? undefined
+  const snapshot = input.snapshot
   return {
     ...(preset ? { preset } : {}),
     ...(token !== undefined ? { token } : {}),

@@ -11,7 +11,7 @@
 import path from 'node:path'
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser'
 import { UsageError } from '../errors.js'
-import { parseRatioOption, reduceRatio, share, HALF, type Ratio } from '../analysis/ratio.js'
+import { parseRatioOption, ratioToNumber, reduceRatio, HALF, type Ratio } from '../analysis/ratio.js'
 import { redactUrl } from '../sources/evm/redact.js'
 import { GOVERNOR_KINDS, type GovernorKind } from '../sources/governor/topics.js'
 import type { Confirmations } from '../sync/indexDao.js'
@@ -130,7 +130,7 @@ class Validator {
       ...(dbDir !== undefined ? { dbDir: path.resolve(path.dirname(file), dbDir) } : {}),
       ...(hub !== undefined ? { hub: hub.url } : {}),
       daos: ok.map((d) => d.config),
-      echo: { file, threshold: share(threshold.num, threshold.den), thresholdRatio: `${threshold.num}/${threshold.den}`, whales, daos: ok.map((d) => d.echo) },
+      echo: { file, threshold: ratioToNumber(threshold), thresholdRatio: `${threshold.num}/${threshold.den}`, whales, daos: ok.map((d) => d.echo) },
     }
   }
 

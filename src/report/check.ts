@@ -8,7 +8,7 @@
  * message, ... } ], labelsFile }. Amounts are decimal strings; shares are floats with the
  * exact ratio beside them as "num/den".
  */
-import { reduceRatio, share, type Ratio } from '../analysis/ratio.js'
+import { ratioToNumber, reduceRatio, type Ratio } from '../analysis/ratio.js'
 import type { SummarizeDecisiveResult } from '../analysis/summarizeDecisive.js'
 import type { Cell, Format, Tabular } from './format.js'
 import { render } from './render.js'
@@ -111,10 +111,10 @@ const REASON_TEXT: Record<WhaleScopeReason, (w: WhaleCheckInput) => string> = {
 
 export function whaleCheckJson(w: WhaleCheckInput) {
   const s = w.summary
-  const limit = `at most ${percent(share(w.max.num, w.max.den))} (${ratioText(w.max)}) allowed`
+  const limit = `at most ${percent(ratioToNumber(w.max))} (${ratioText(w.max)}) allowed`
   const common = {
     name: 'max-whale-decided' as const,
-    max: share(w.max.num, w.max.den),
+    max: ratioToNumber(w.max),
     maxRatio: ratioText(w.max),
     whales: w.whales,
     decided: s.decided,
@@ -152,11 +152,11 @@ export function whaleCheckJson(w: WhaleCheckInput) {
     status: (breached ? 'breached' : 'ok') as CheckStatus,
     actual: s.whaleDecidedShare,
     actualRatio: ratioText(actual),
-    excess: share(excess.num, excess.den),
+    excess: ratioToNumber(excess),
     excessRatio: ratioText(excess),
     reason: null,
     message: breached
-      ? `${measured}, ${limit}: over by ${percent(share(excess.num, excess.den))} (${ratioText(excess)})`
+      ? `${measured}, ${limit}: over by ${percent(ratioToNumber(excess))} (${ratioText(excess)})`
       : `${measured}; ${limit}`,
   }
 }

@@ -21,3 +21,10 @@ export function toJson(value: unknown): string {
 
 /** A Snapshot float (vp, a score) shown to 12 significant digits: its strategies' precision, no binary noise. */
 export const snapshotNumber = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(12))))
+
+/** `text` cut to `n` characters with an ellipsis (a title in a table column). */
+export function cut(text: string, n: number): string
+export function cut(text: string | null, n: number): string | null
+export function cut(text: string | null, n: number): string | null {
+  return text === null || text.length <= n ? text : `${text.slice(0, n - 1)}…`
+}

@@ -7,7 +7,7 @@
 import type { GovernorProposal } from '../store/governorQueries.js'
 import type { StoredGovernor } from '../store/governors.js'
 import type { GovernorStateName } from '../analysis/governorState.js'
-import type { Format, Tabular } from './format.js'
+import { cut, type Format, type Tabular } from './format.js'
 import { render } from './render.js'
 import { titleBlock } from './titleBlock.js'
 
@@ -81,7 +81,6 @@ export function proposalsJson(r: ProposalsReport) {
   }
 }
 
-const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`)
 
 function check(p: GovernorProposal): string {
   if (p.disagreement !== null) return 'MISMATCH'

@@ -11,7 +11,7 @@ import type { DelegationFlowsResult, FlowPart } from '../analysis/delegationFlow
 import { share } from '../analysis/ratio.js'
 import type { VoteSource } from '../store/voteSources.js'
 import { UsageError } from '../errors.js'
-import { toJson, type Cell, type Tabular } from './format.js'
+import { cut, toJson, type Tabular } from './format.js'
 import { renderTable } from './table.js'
 import { renderMarkdown } from './markdown.js'
 import { nakamotoJson, type NakamotoReport } from './nakamoto.js'
@@ -151,7 +151,6 @@ function shortId(id: string): string {
   return id.length <= 14 ? id : `${id.slice(0, 6)}…${id.slice(-4)}`
 }
 
-const cut = (text: string | null, n: number): string | null => (text === null || text.length <= n ? text : `${text.slice(0, n - 1)}…`)
 
 const SOURCE_NAME: Record<VoteSource, string> = { governor: 'Governor', snapshot: 'Snapshot', import: 'imported votes' }
 

@@ -6,7 +6,7 @@
  */
 import type { HubProposal } from '../sources/snapshot/types.js'
 import type { CheckSnapshotProposalResult } from '../analysis/snapshotScoring.js'
-import { snapshotNumber, type Format, type Tabular } from './format.js'
+import { cut, snapshotNumber, type Format, type Tabular } from './format.js'
 import { render } from './render.js'
 import { titleBlock } from './titleBlock.js'
 
@@ -16,7 +16,6 @@ export type SnapshotProposalsReport = {
 }
 
 const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z')
-const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`)
 
 function checkWord(c: CheckSnapshotProposalResult): string {
   if (!c.supported) return `unsupported type`

@@ -6,7 +6,7 @@
  */
 import type { HubProposal, HubVote } from '../sources/snapshot/types.js'
 import type { SnapshotAnomaly } from '../analysis/snapshotScoring.js'
-import { snapshotNumber, type Format, type Tabular } from './format.js'
+import { cut, snapshotNumber, type Format, type Tabular } from './format.js'
 import { render } from './render.js'
 import { titleBlock } from './titleBlock.js'
 
@@ -19,7 +19,6 @@ export type SnapshotVotesReport = {
 }
 
 const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z')
-const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`)
 
 /** A choice in words: `For`, `A, C`, `1. B 2. A`, `A 25%, B 75%`. */
 export function describeChoice(choice: HubVote['choice'], type: string, labels: readonly string[]): string {

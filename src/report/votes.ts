@@ -5,7 +5,7 @@
  */
 import type { ProposalVotersResult } from '../store/governorQueries.js'
 import { share } from '../analysis/ratio.js'
-import type { Format, Tabular } from './format.js'
+import { cut, type Format, type Tabular } from './format.js'
 import { render } from './render.js'
 import { percent } from './percent.js'
 import { titleBlock } from './titleBlock.js'
@@ -55,7 +55,6 @@ export function votesJson(r: VotesReport) {
   }
 }
 
-const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`)
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()
 
 function tableView(r: VotesReport, markdown: boolean): Tabular {

@@ -62,10 +62,13 @@ function rollbackDao(db: Db, daoId: number, forkBase: number): boolean {
        UNION SELECT governor, proposal_id FROM proposal WHERE dao_id = @dao AND block_number > @block`,
     )
     .all(at) as { governor: string; proposal_id: string }[]
-  const votesReplaced = db.prepare(`SELECT 1 FROM vote WHERE dao_id = @dao AND block_number > @block LIMIT 1`).get(at) !== undefined
-
   let deleted = 0
-  for (const table of RAW_TABLES) deleted += db.prepare(`DELETE FROM ${table} WHERE dao_id = @dao AND block_number > @block`).run(at).changes
+  let votesReplaced = false
+  for (const table of RAW_TABLES) {
+    const changes = db.prepare(`DELETE FROM ${table} WHERE dao_id = @dao AND block_number > @block`).run(at).changes
+    deleted += changes
+    if (table === 'vote' && changes > 0) votesReplaced = true
+  }
   restoreFromCheckpoints(db, daoId, forkBase, holders, { checkpoint: 'balance_checkpoint', current: 'balance', account: 'holder', amount: 'balance' })
   restoreFromCheckpoints(db, daoId, forkBase, delegates, { checkpoint: 'vp_checkpoint', current: 'voting_power', account: 'delegate', amount: 'votes' })
   restoreDelegations(db, daoId, delegators)

@@ -3,7 +3,7 @@
  * for this space at block B".
  */
 import type { Db } from './db.js'
-import { getCursor, setCursor } from './daos.js'
+import { setCursor } from './daos.js'
 import type { Dao } from './daos.js'
 import { GLOBAL_DELEGATION_ID, spaceDelegationId, type DelegationEvent } from '../sources/snapshot/delegateRegistry.js'
 import { UsageError } from '../errors.js'
@@ -24,7 +24,6 @@ export function writeDelegations(db: Db, p: { daoId: number; stream: string; eve
   })()
 }
 
-export const delegationCursor = (db: Db, daoId: number, stream: string): number | null => getCursor(db, daoId, stream)
 
 export type SnapshotDelegation = {
   delegator: string

@@ -33,6 +33,9 @@ import {
   TEXT_WIDTH,
   TRANSFER,
   TRANSFER_721,
+  HASH,
+  ADDRESS,
+  WORD,
   type CheckpointRows,
   type DerivedRows,
   type TokenBatch,
@@ -42,9 +45,6 @@ export const TOKEN_STREAM = 'token'
 /** Holders whose balance stays cached between commits. */
 export const BALANCE_CACHE_LIMIT = 250_000
 const ZERO_WORD = '0'.repeat(64)
-const HASH = 66
-const ADDRESS = 42
-const WORD = 64
 
 export type LedgerCommit = {
   toBlock: number

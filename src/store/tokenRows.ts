@@ -23,9 +23,10 @@ export const TRANSFER_721 = 1
 export const DELEGATE_CHANGED = 2
 export const DELEGATE_VOTES_CHANGED = 3
 
-const HASH = 66
-const ADDRESS = 42
-const WORD = 64
+/** Characters of a packed transaction hash, address and 32-byte word. */
+export const HASH = 66
+export const ADDRESS = 42
+export const WORD = 64
 /** Characters of `text` per event, by kind. */
 export const TEXT_WIDTH: readonly number[] = [
   HASH + 2 * ADDRESS + WORD,

@@ -12,7 +12,7 @@
 import pLimit from 'p-limit'
 import type { Db } from '../store/db.js'
 import type { Dao } from '../store/daos.js'
-import { upsertBlock } from '../store/blocks.js'
+import { getBlock, upsertBlock } from '../store/blocks.js'
 import { listGovernors, type StoredGovernor } from '../store/governors.js'
 import { proposalsToCheck, writeProposalStatus, type ProposalStatusUpdate, type ProposalToCheck } from '../store/proposalStatus.js'
 import { governorState, statesAgree, type GovernorStateName } from '../analysis/governorState.js'
@@ -72,8 +72,7 @@ export async function finalizeGovernors(p: FinalizeGovernorsParameters): Promise
     result.checked += updates.length
   }
   if (result.checked > 0) {
-    const stored = db.prepare(`SELECT 1 FROM block WHERE chain_id = ? AND number = ?`).pluck()
-    const headers = await times.headers([...referenced].filter((n) => stored.get(dao.chainId, n) === undefined))
+    const headers = await times.headers([...referenced].filter((n) => getBlock(db, dao.chainId, n) === undefined))
     db.transaction(() => {
       for (const h of headers) upsertBlock(db, dao.chainId, { number: h.number, hash: h.hash, timestamp: h.timestamp })
     })()

@@ -6,7 +6,7 @@
  * Snapshot space, and its DelegateRegistry delegations up to the token cursor.
  */
 import type { Db } from '../store/db.js'
-import { findDao } from '../store/daos.js'
+import { findDao, type Dao } from '../store/daos.js'
 import type { RpcClient } from '../sources/evm/types.js'
 import { getChainId } from '../sources/evm/blocks.js'
 import { probeToken, type TokenInfo } from '../sources/token/probe.js'
@@ -82,9 +82,10 @@ export async function runIndex(p: RunIndexParameters): Promise<RunIndexResult> {
   // Before anything new is written: the stored blocks must still be the chain's (reorg.ts).
   const reorg = await checkReorg({ db, rpc, chainId: p.prepared.chainId })
   if (reorg) p.onReorg?.(reorg)
-  const token = target.token ?? existingToken(db, target.name)
+  const existing = target.name === undefined ? undefined : findDao(db, target.name)
+  const token = target.token ?? existingToken(existing, target.name)
   // Resuming a DAO keeps its own start block: the preset's applies only to a new one.
-  const resuming = target.name !== undefined && findDao(db, target.name) !== undefined
+  const resuming = existing !== undefined
   const fromBlock = target.preset && !target.explicitFromBlock && resuming ? undefined : target.fromBlock
   let catchUp: GovernorPassResult | null = null
   let joined = 0
@@ -158,9 +159,8 @@ export async function runIndex(p: RunIndexParameters): Promise<RunIndexResult> {
   return { token: tokenResult, governors, snapshot, ...(delegations ? { delegations } : {}) }
 }
 
-function existingToken(db: Db, name: string | undefined): string {
+function existingToken(dao: Dao | undefined, name: string | undefined): string {
   if (name === undefined) throw new UsageError('Pass --token ADDRESS (or --name of a DAO already in the database to resume it).')
-  const dao = findDao(db, name)
   if (!dao) throw new UsageError(`No DAO named "${name}" in the database yet; pass --token ADDRESS to create it.`)
   return dao.token
 }

@@ -26,14 +26,14 @@ import {
   TEXT_WIDTH,
   TRANSFER,
   TRANSFER_721,
+  HASH,
+  ADDRESS,
+  WORD,
   type CheckpointRows,
   type DerivedRows,
   type TokenBatch,
 } from '../store/tokenRows.js'
 
-const HASH = 66
-const ADDRESS = 42
-const WORD = 64
 export type TokenStateParameters = {
   /** The committed balance of a holder, for holders not in the cache (undefined when none). */
   loadBalance: (holder: string) => bigint | undefined

@@ -11,7 +11,8 @@ import { fetchLogs } from '../evm/getLogs.js'
 import { isContract } from '../evm/blocks.js'
 import { findDeploymentBlock } from '../token/probe.js'
 import { SourceError, UsageError } from '../../errors.js'
-import { delegationCursor, delegationStream, writeDelegations } from '../../store/snapshotDelegations.js'
+import { getCursor } from '../../store/daos.js'
+import { delegationStream, writeDelegations } from '../../store/snapshotDelegations.js'
 import {
   CLEAR_DELEGATE_TOPIC,
   DELEGATE_REGISTRY,
@@ -39,7 +40,7 @@ export type IndexDelegationsResult = { registry: string; space: string; fromBloc
 export async function indexDelegations(p: IndexDelegationsParameters): Promise<IndexDelegationsResult> {
   const registry = (p.registry ?? DELEGATE_REGISTRY).toLowerCase()
   const stream = delegationStream(registry, p.space)
-  const cursor = delegationCursor(p.db, p.dao.id, stream)
+  const cursor = getCursor(p.db, p.dao.id, stream)
   const fromBlock = cursor !== null ? cursor + 1 : (p.fromBlock ?? (await registryDeployment(p.rpc, registry, p.toBlock)))
   const done = { registry, space: p.space, fromBlock, toBlock: p.toBlock }
   if (fromBlock > p.toBlock) return { ...done, events: 0 }
