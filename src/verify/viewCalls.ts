@@ -9,8 +9,8 @@
  * failure is passed on as the RPC client raised it.
  */
 import pLimit from 'p-limit'
-import { FunctionFragment, Interface } from 'ethers/abi'
 import { SourceError } from '../errors.js'
+import { abiFunction, toTag, type AbiFunction } from '../sources/evm/call.js'
 import { redact } from '../sources/evm/redact.js'
 import { RpcResponseError } from '../sources/evm/rpc.js'
 import { TransportFailure } from '../sources/evm/retryPolicy.js'
@@ -47,16 +47,6 @@ export function isMissingStateError(message: string): boolean {
 
 /** Results in call order: each view's single return value as ethers decodes it (bigint, string address...). */
 export async function readViews({ rpc, calls, batchSize = 50, concurrency = 4, onProgress }: ReadViewsParameters): Promise<unknown[]> {
-  const fragments = new Map<string, { fn: FunctionFragment; iface: Interface }>()
-  const coder = (signature: string) => {
-    let c = fragments.get(signature)
-    if (!c) {
-      const fn = FunctionFragment.from(signature)
-      c = { fn, iface: new Interface([fn]) }
-      fragments.set(signature, c)
-    }
-    return c
-  }
   const limit = pLimit(concurrency)
   const out = new Array<unknown>(calls.length)
   let done = 0
@@ -65,11 +55,10 @@ export async function readViews({ rpc, calls, batchSize = 50, concurrency = 4, o
     const part = calls.slice(start, start + batchSize)
     batches.push(
       limit(async () => {
-        const raws = await batch(rpc, part, coder)
+        const raws = await batch(rpc, part)
         for (const [i, raw] of raws.entries()) {
           const call = part[i]!
-          const { fn, iface } = coder(call.signature)
-          out[start + i] = decode(rpc, call, fn, iface, raw)
+          out[start + i] = decode(rpc, call, abiFunction(call.signature), raw)
         }
         onProgress?.((done += part.length))
       }),
@@ -79,7 +68,7 @@ export async function readViews({ rpc, calls, batchSize = 50, concurrency = 4, o
   return out
 }
 
-function decode(rpc: RpcClient, call: ViewCall, fn: FunctionFragment, iface: Interface, raw: unknown): unknown {
+function decode(rpc: RpcClient, call: ViewCall, { fn, iface }: AbiFunction, raw: unknown): unknown {
   const what = `${fn.name} on ${call.to} at block ${call.block}`
   if (typeof raw !== 'string' || raw === '0x')
     throw new SourceError(redact(`RPC ${rpc.label} answered ${what} with no data; the contract has no such view there.`))
@@ -106,12 +95,12 @@ function nodeMessage(error: unknown): string | undefined {
  * because one call failed is split in halves, down to the single call whose error then
  * stands; a node without the state asked for ends the run at once.
  */
-async function batch(rpc: RpcClient, part: readonly ViewCall[], coder: (s: string) => { fn: FunctionFragment; iface: Interface }): Promise<unknown[]> {
+async function batch(rpc: RpcClient, part: readonly ViewCall[]): Promise<unknown[]> {
   try {
     return await rpc.batch(
       part.map((c) => {
-        const { fn, iface } = coder(c.signature)
-        return { method: 'eth_call', params: [{ to: c.to, data: iface.encodeFunctionData(fn, c.args) }, `0x${c.block.toString(16)}`] }
+        const { fn, iface } = abiFunction(c.signature)
+        return { method: 'eth_call', params: [{ to: c.to, data: iface.encodeFunctionData(fn, c.args) }, toTag(c.block)] }
       }),
     )
   } catch (error) {
@@ -128,6 +117,6 @@ async function batch(rpc: RpcClient, part: readonly ViewCall[], coder: (s: strin
     }
     if (!(error instanceof RpcResponseError) || part.length === 1) throw error
     const mid = Math.ceil(part.length / 2)
-    return [...(await batch(rpc, part.slice(0, mid), coder)), ...(await batch(rpc, part.slice(mid), coder))]
+    return [...(await batch(rpc, part.slice(0, mid))), ...(await batch(rpc, part.slice(mid)))]
   }
 }

@@ -9,7 +9,25 @@ import { RpcResponseError } from './rpc.js'
 
 export type BlockTag = number | 'latest' | 'finalized'
 
-const toTag = (b: BlockTag) => (typeof b === 'number' ? `0x${b.toString(16)}` : b)
+/** The JSON-RPC block parameter: a number as 0x hex, a named tag as is. */
+export const toTag = (b: BlockTag): string => (typeof b === 'number' ? `0x${b.toString(16)}` : b)
+
+export type AbiFunction = { fn: FunctionFragment; iface: Interface }
+
+// Signatures are a few constants asked about over and over (a probe per contract, a
+// view per voter): parse each once.
+const abiFunctions = new Map<string, AbiFunction>()
+
+/** The parsed `signature` (e.g. "function symbol() view returns (string)") and an Interface to encode and decode it. */
+export function abiFunction(signature: string): AbiFunction {
+  let f = abiFunctions.get(signature)
+  if (!f) {
+    const fn = FunctionFragment.from(signature)
+    f = { fn, iface: new Interface([fn]) }
+    abiFunctions.set(signature, f)
+  }
+  return f
+}
 
 /** Call `signature` (e.g. "function symbol() view returns (string)") and decode its result. */
 export async function tryCall<T = unknown>(
@@ -19,8 +37,7 @@ export async function tryCall<T = unknown>(
   args: readonly unknown[] = [],
   block: BlockTag = 'latest',
 ): Promise<T | undefined> {
-  const fn = FunctionFragment.from(signature)
-  const iface = new Interface([fn])
+  const { fn, iface } = abiFunction(signature)
   let raw: string
   try {
     raw = await rpc.request<string>('eth_call', [{ to, data: iface.encodeFunctionData(fn, args) }, toTag(block)])

@@ -27,7 +27,7 @@ export function createBlockTimes(rpc: RpcClient): BlockTimes {
     return h
   }
   const done = new Map<number, BlockHeader>()
-  return {
+  const self: BlockTimes = {
     header: async (n) => {
       const h = await header(n)
       done.set(n, h)
@@ -47,13 +47,10 @@ export function createBlockTimes(rpc: RpcClient): BlockTimes {
       for (const h of list) done.set(h.number, h)
       return list
     },
-    timestamp: async (n) => {
-      const h = await header(n)
-      done.set(n, h)
-      return h.timestamp
-    },
+    timestamp: async (n) => (await self.header(n)).timestamp,
     fetched: () => [...done.values()],
   }
+  return self
 }
 
 export type FindSnapshotBlockParameters = {

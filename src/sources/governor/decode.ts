@@ -156,7 +156,7 @@ function wordText(log: RawLog, i: number, what: string): string {
   const start = 2 + 2 * offset + 64
   const hex = log.data.slice(start, start + 2 * length)
   if (hex.length !== 2 * length) throw malformed(log, what, `string of ${length} bytes runs past the data`)
-  return length === 0 ? '' : UTF8.decode(Buffer.from(hex, 'hex'))
+  return bytesText(`0x${hex}`)
 }
 
 function checkLength(log: RawLog, what: string, topics: number, dataWords: number | 'atLeast', min = 0): void {
@@ -171,12 +171,24 @@ function toWordHex(v: bigint): string {
   return v.toString(16).padStart(64, '0')
 }
 
-function split(support: number, weight: string): Pick<VoteCastEvent, 'againstVotes' | 'forVotes' | 'abstainVotes'> {
+type VoteAmounts = Pick<VoteCastEvent, 'againstVotes' | 'forVotes' | 'abstainVotes'>
+
+function split(support: number, weight: string): VoteAmounts {
   return {
     againstVotes: support === 0 ? weight : ZERO_WORD,
     forVotes: support === 1 ? weight : ZERO_WORD,
     abstainVotes: support === 2 ? weight : ZERO_WORD,
   }
+}
+
+/** A vote of any of the three events; unless given, the whole weight goes to `support`. */
+function voteCast(
+  log: RawLog,
+  event: VoteEventName,
+  { voter, proposalId, support, weight, reason, params }: Pick<VoteCastEvent, 'voter' | 'proposalId' | 'support' | 'weight' | 'reason' | 'params'>,
+  amounts: VoteAmounts = split(support, weight),
+): VoteCastEvent {
+  return { kind: 'VoteCast', event, ...position(log), voter, proposalId, support, weight, ...amounts, reason, params }
 }
 
 function checkSupport(log: RawLog, what: string, support: number, allowFractional: boolean): void {
@@ -200,39 +212,28 @@ export function decodeGovernorLog(log: RawLog, kind: GovernorKind): GovernorEven
       const support = wordNumber(log, word(log, 1, what), what, 'support')
       if (support > 255) throw malformed(log, what, `support ${support} is not a uint8`)
       checkSupport(log, what, support, false)
-      const weight = word(log, 2, what)
-      return {
-        kind: 'VoteCast',
-        event: 'VoteCast',
-        ...position(log),
+      return voteCast(log, 'VoteCast', {
         voter: topicAddress(log, 1, what),
         proposalId: word(log, 0, what),
         support,
-        weight,
-        ...split(support, weight),
+        weight: word(log, 2, what),
         reason: wordText(log, 3, what),
         params: null,
-      }
+      })
     }
     case GOVERNOR_TOPIC.VoteCastAlpha: {
       const what = 'GovernorAlpha VoteCast'
       checkLength(log, what, 1, 4)
       const flag = word(log, 2, what)
       if (flag !== ZERO_WORD && flag !== ONE_WORD) throw malformed(log, what, `support 0x${flag} is not a bool`)
-      const support = flag === ONE_WORD ? 1 : 0
-      const weight = word(log, 3, what)
-      return {
-        kind: 'VoteCast',
-        event: 'VoteCastAlpha',
-        ...position(log),
+      return voteCast(log, 'VoteCastAlpha', {
         voter: wordAddress(log, 0, what),
         proposalId: word(log, 1, what),
-        support,
-        weight,
-        ...split(support, weight),
+        support: flag === ONE_WORD ? 1 : 0,
+        weight: word(log, 3, what),
         reason: null,
         params: null,
-      }
+      })
     }
     case GOVERNOR_TOPIC.VoteCastWithParams:
       return decodeVoteCastWithParams(log)
@@ -279,7 +280,7 @@ function decodeVoteCastWithParams(log: RawLog): VoteCastEvent {
   const weightValue = decoded[2] as bigint
   const weight = toWordHex(weightValue)
   const params = (decoded[4] as string).toLowerCase()
-  let amounts: Pick<VoteCastEvent, 'againstVotes' | 'forVotes' | 'abstainVotes'>
+  let amounts: VoteAmounts
   if (support === FRACTIONAL) {
     // GovernorCountingFractional: abi.encodePacked(uint128 against, uint128 for, uint128 abstain).
     if (params.length !== 2 + 96)
@@ -289,18 +290,12 @@ function decodeVoteCastWithParams(log: RawLog): VoteCastEvent {
       throw malformed(log, what, `fractional amounts ${a} + ${f} + ${b} do not add up to the weight ${weightValue}`)
     amounts = { againstVotes: toWordHex(a), forVotes: toWordHex(f), abstainVotes: toWordHex(b) }
   } else amounts = split(support, weight)
-  return {
-    kind: 'VoteCast',
-    event: 'VoteCastWithParams',
-    ...position(log),
-    voter,
-    proposalId: toWordHex(decoded[0] as bigint),
-    support,
-    weight,
-    ...amounts,
-    reason: bytesText(decoded[3] as string),
-    params,
-  }
+  return voteCast(
+    log,
+    'VoteCastWithParams',
+    { voter, proposalId: toWordHex(decoded[0] as bigint), support, weight, reason: bytesText(decoded[3] as string), params },
+    amounts,
+  )
 }
 
 function decodeProposalCreated(log: RawLog): ProposalCreatedEvent {
