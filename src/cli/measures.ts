@@ -7,7 +7,7 @@ import type { Db } from '../store/db.js'
 import type { Dao } from '../store/daos.js'
 import { resolveWeights, type ResolveWeightsParameters } from '../store/weights.js'
 import type { LoadedLabels } from '../config/labelsFile.js'
-import { applyLabels } from '../analysis/labels.js'
+import { applyLabels, type ApplyLabelsResult } from '../analysis/labels.js'
 import { nakamoto } from '../analysis/nakamoto.js'
 import { concentration } from '../analysis/concentration.js'
 import { sumWeights } from '../analysis/weights.js'
@@ -28,7 +28,10 @@ import { isSnapshotType } from '../analysis/snapshotScoring.js'
 import { readFittingSnapshotVotes } from '../store/snapshotVoteReader.js'
 import { UsageError } from '../errors.js'
 
-export function measureNakamoto(db: Db, dao: Dao, query: ResolveWeightsParameters & { threshold: Ratio }, labels: LoadedLabels): NakamotoReport {
+/** The report, with the labelled weights it counted (the report's holder lists reuse them). */
+export type MeasuredNakamoto = NakamotoReport & { labels: { applied: ApplyLabelsResult } }
+
+export function measureNakamoto(db: Db, dao: Dao, query: ResolveWeightsParameters & { threshold: Ratio }, labels: LoadedLabels): MeasuredNakamoto {
   refuseSnapshotOnChainDenominator(db, dao, query)
   const measured = resolveWeights(db, dao, query)
   const counted = applyLabels({ weights: measured.weights, labels: labels.map })
@@ -82,6 +85,11 @@ export function measureDecisive(db: Db, dao: Dao, query: DecisiveQuery, labels: 
   // --rule / --quorum name a Governor counting rule: asked of Snapshot proposals alone, they are a mistake.
   if ((query.rule || query.quorum) && refs.length > 0 && refs.every((ref) => ref.source === 'snapshot'))
     throw new UsageError('--rule and --quorum apply to Governor and imported votes; Snapshot proposals are counted by their own type and quorum.')
+  return decisiveOfRefs(db, dao, refs, query, labels)
+}
+
+/** These proposals, in this order, assessed as `measureDecisive` does, and the whale-decided summary over them. */
+export function decisiveOfRefs(db: Db, dao: Dao, refs: readonly ProposalRef[], query: DecisiveQuery, labels: LoadedLabels): DecisiveReport {
   const rows = refs.map((ref) => (ref.source === 'snapshot' ? assessSnapshot(db, dao, ref, query.whales) : assess(ref, proposalVotes(db, dao, ref), query, labels)))
   const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed && r.unsettled === null).map((r) => r.result), whales: query.whales })
   return { dao: dao.name, whales: query.whales, summary, proposals: rows, labelsFile: labels.file }

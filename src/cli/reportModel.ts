@@ -11,17 +11,14 @@ import { getCursor, type Dao } from '../store/daos.js'
 import { daoKind, importedHolders } from '../store/imports.js'
 import { TOKEN_STREAM } from '../store/tokenLedger.js'
 import { balancesAt, delegationsAt, resolveTokenBlock, votingPowerAt } from '../store/tokenQueries.js'
-import { resolveWeights } from '../store/weights.js'
 import { storedProposals, type ProposalRef, type VoteSource } from '../store/proposalVotes.js'
 import type { LoadedLabels } from '../config/labelsFile.js'
-import { applyLabels } from '../analysis/labels.js'
 import { lorenz } from '../analysis/lorenz.js'
 import { HALF, share } from '../analysis/ratio.js'
 import { delegationFlows } from '../analysis/delegationFlows.js'
-import { summarizeDecisive } from '../analysis/summarizeDecisive.js'
 import { topWeights } from '../analysis/weightOrder.js'
 import type { BasisSection, DelegationSection, ProposalSourceSection, ReportModel, ReportBasis } from '../report/report.js'
-import { measureConcentration, measureDecisive, measureNakamoto } from './measures.js'
+import { decisiveOfRefs, measureConcentration, measureNakamoto } from './measures.js'
 import { UsageError } from '../errors.js'
 
 export type ReportQuery = {
@@ -74,7 +71,7 @@ function measureBasis(db: Db, dao: Dao, basis: ReportBasis, block: number | unde
   // `imported` is what resolveWeights answers for an imported DAO asked for its voting power.
   const query = { basis: basis === 'imported' ? ('voting-power' as const) : basis, block }
   const nakamoto = measureNakamoto(db, dao, { ...query, threshold: HALF }, labels)
-  const counted = applyLabels({ weights: resolveWeights(db, dao, query).weights, labels: labels.map })
+  const counted = nakamoto.labels.applied
   return {
     basis,
     available: true,
@@ -109,11 +106,7 @@ function proposalSources(db: Db, dao: Dao, query: ReportQuery, labels: LoadedLab
 
 function measureSource(db: Db, dao: Dao, source: VoteSource, refs: ProposalRef[], query: ReportQuery, labels: LoadedLabels): ProposalSourceSection {
   if (refs.length === 0) return { source, status: 'none', stored: 0, reason: `no ${source} proposals stored` }
-  // Most recent first; one proposal at a time so only the shown ones are assessed.
-  const rows = refs
-    .slice(-query.proposals)
-    .reverse()
-    .flatMap((ref) => measureDecisive(db, dao, { source, proposal: ref.id, whales: query.whales }, labels).proposals)
-  const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed && r.unsettled === null).map((r) => r.result), whales: query.whales })
-  return { source, status: 'computed', stored: refs.length, decisive: { dao: dao.name, whales: query.whales, summary, proposals: rows, labelsFile: labels.file } }
+  // Most recent first; only the shown ones are assessed.
+  const decisive = decisiveOfRefs(db, dao, refs.slice(-query.proposals).reverse(), { source, whales: query.whales }, labels)
+  return { source, status: 'computed', stored: refs.length, decisive }
 }

@@ -5,12 +5,11 @@
  */
 import type { Db } from '../store/db.js'
 import type { Dao } from '../store/daos.js'
-import { listGovernorProposals } from '../store/governorQueries.js'
-import { listProposals, proposalVotes } from '../store/proposalVotes.js'
+import { proposalVotes, storedProposals } from '../store/proposalVotes.js'
 import { NO_LABELS } from '../config/labelsFile.js'
 import type { Ratio } from '../analysis/ratio.js'
 import type { ScanMetrics } from '../report/scan.js'
-import { measureConcentration, measureDecisive, measureNakamoto } from './measures.js'
+import { decisiveOfRefs, measureConcentration, measureNakamoto } from './measures.js'
 
 export type ScanRowQuery = { threshold: Ratio; whales: number }
 
@@ -21,9 +20,9 @@ export function measureScanRow(db: Db, dao: Dao, { threshold, whales }: ScanRowQ
   const balance = measureNakamoto(db, dao, { basis: 'balance', block, threshold }, NO_LABELS)
   const concentration = measureConcentration(db, dao, { basis: 'voting-power', block }, NO_LABELS)
   // No governor, or one with no proposals yet: nothing was decided, which is not an error.
-  if (listGovernorProposals(db, dao).length === 0) return { votingPower, balance, concentration, decisive: null, proposals: 0, voters: 0 }
-  const refs = listProposals(db, dao, { source: 'governor' })
+  const refs = storedProposals(db, dao, 'governor')
+  if (refs.length === 0) return { votingPower, balance, concentration, decisive: null, proposals: 0, voters: 0 }
   const voters = new Set(refs.flatMap((ref) => proposalVotes(db, dao, ref).map((v) => v.voter)))
-  const decisive = measureDecisive(db, dao, { source: 'governor', whales }, NO_LABELS)
+  const decisive = decisiveOfRefs(db, dao, refs, { source: 'governor', whales }, NO_LABELS)
   return { votingPower, balance, concentration, decisive, proposals: refs.length, voters: voters.size }
 }

@@ -39,6 +39,12 @@ export function parseQuorum(value: string): DecimalAmount {
   return amount
 }
 
+/** `--quorum` without `--rule` (check, decisive): the quorum's meaning depends on the rule. */
+export function refuseQuorumWithoutRule(opts: { rule?: CountingRule; quorum?: DecimalAmount }): void {
+  if (opts.quorum !== undefined && opts.rule === undefined)
+    throw new UsageError('--quorum needs --rule: which votes count toward quorum depends on the rule (bravo: for; oz-simple: for + abstain).')
+}
+
 /** `--rule`: bravo | alpha | oz-simple | oz-bravo-quorum, or a COUNTING_MODE() string. */
 export function parseRule(value: string): CountingRule {
   try {

@@ -7,7 +7,7 @@
 import { Option, type Command } from 'commander'
 import type { CliContext } from '../context.js'
 import { parseNonNegativeInt, parsePositiveInt } from '../../config/options.js'
-import { parseProposalId, parseQuorum, parseRule, parseVoteSource } from '../../config/analysisOptions.js'
+import { parseProposalId, parseQuorum, parseRule, parseVoteSource, refuseQuorumWithoutRule } from '../../config/analysisOptions.js'
 import { ceilScaled, type DecimalAmount } from '../../config/decimalAmount.js'
 import { loadLabels, type LoadedLabels } from '../../config/labelsFile.js'
 import { decisive, summarizeDecisive, type DecisiveResult } from '../../analysis/decisive.js'
@@ -143,8 +143,7 @@ function checkUsage(opts: CheckOptions): void {
     if (stray.length) throw new UsageError(`${stray.join(', ')} ${stray.length === 1 ? 'applies' : 'apply'} to --max-whale-decided; pass --max-whale-decided RATIO too.`)
   }
   if (opts.since && opts.proposal !== undefined) throw new UsageError('--since and --proposal both choose proposals; pass one of them.')
-  if (opts.quorum !== undefined && opts.rule === undefined)
-    throw new UsageError('--quorum needs --rule: which votes count toward quorum depends on the rule (bravo: for; oz-simple: for + abstain).')
+  refuseQuorumWithoutRule(opts)
 }
 
 /**

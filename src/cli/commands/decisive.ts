@@ -2,7 +2,7 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
 import { parseNonNegativeInt } from '../../config/options.js'
-import { parseProposalId, parseQuorum, parseRule, parseVoteSource } from '../../config/analysisOptions.js'
+import { parseProposalId, parseQuorum, parseRule, parseVoteSource, refuseQuorumWithoutRule } from '../../config/analysisOptions.js'
 import type { DecimalAmount } from '../../config/decimalAmount.js'
 import { loadLabels } from '../../config/labelsFile.js'
 import type { CountingRule } from '../../analysis/rules/index.js'
@@ -12,7 +12,6 @@ import type { VoteSource } from '../../store/voteSources.js'
 import { parseFormat, type Format } from '../../report/format.js'
 import { renderDecisive } from '../../report/decisive.js'
 import { measureDecisive } from '../measures.js'
-import { UsageError } from '../../errors.js'
 
 type DecisiveOptions = {
   proposal?: string
@@ -48,8 +47,7 @@ Examples:
   $ govaudit decisive uniswap --source snapshot --format json`,
     )
     .action((name: string, opts: DecisiveOptions) => {
-      if (opts.quorum !== undefined && opts.rule === undefined)
-        throw new UsageError('--quorum needs --rule: which votes count toward quorum depends on the rule (bravo: for; oz-simple: for + abstain).')
+      refuseQuorumWithoutRule(opts)
       const labels = loadLabels(opts.labels)
       const db = openDb({ path: resolveDbPath(ctx.globals().db), create: false })
       try {
