@@ -1,11 +1,11 @@
 import { reduceRatio, share, type Ratio } from './ratio.js'
 import { settleRuns, weightOrder, type WeightOrderResult, type WeightRanking } from './weightOrder.js'
-import type { Weighted } from './weights.js'
+import { asPopulation, type Population, type Weights } from './population.js'
 
 export { lorenz, type LorenzParameters, type LorenzPoint, type LorenzResult } from './lorenz.js'
 
 export type ConcentrationParameters = {
-  weights: readonly Weighted[]
+  weights: Weights
   /** `weightOrder(weights)` of these same weights, shared with `nakamoto`: used instead of ranking again. */
   ranking?: WeightRanking
 }
@@ -46,8 +46,9 @@ export type ConcentrationResult = {
  * 0/1, HHI 0/1). One holder → Gini 0 (no inequality among holders; zero-weight
  * addresses are not counted), HHI 10000, entropy 0, every top share 1.
  */
-export function concentration({ weights, ranking = weightOrder(weights) }: ConcentrationParameters): ConcentrationResult {
-  // weightOrder checked weights >= 0.
+export function concentration({ weights: given, ranking }: ConcentrationParameters): ConcentrationResult {
+  const weights = asPopulation(given)
+  ranking ??= weightOrder(weights) // checks weights >= 0
   const { order, keys, population: n, sum: total } = ranking
   if (n === 0) {
     const zero: Ratio = { num: 0n, den: 1n }
@@ -58,25 +59,16 @@ export function concentration({ weights, ranking = weightOrder(weights) }: Conce
   }
   // Exact by weight (ties do not change any measure), so each holder's rank is exact.
   settleRuns(weights, ranking, 'any')
-  // Rank of each input entry, so the bigint pass below reads the weights in input order
+  // Rank of each input entry, so the exact pass below reads the weights in input order
   // (where they lie in memory: walking them in rank order costs a cache miss per holder).
   // With x ascending and i from 1, Σ i·x_i = Σ (n − rank)·w over descending ranks from 0,
-  // so the multiplier n − rank is stored directly.
-  const multiplier = new Uint32Array(weights.length)
+  // so the multiplier n − rank is stored directly (0 for zero weights, which add nothing).
+  const multiplier = new Uint32Array(weights.size)
   for (let r = 0; r < n; r++) multiplier[order[r]!] = n - r
-  // Plain bigint arithmetic, exact whatever the size of the weights. (Sums in 16-bit limbs
-  // held as doubles, exact too, saved only ~40 ms of ~150 ms here: not worth their code.)
-  let weightedRanks = 0n
-  let squares = 0n
-  for (let i = 0; i < weights.length; i++) {
-    if (keys[i] === 0) continue
-    const w = weights[i]!.weight
-    squares += w * w
-    weightedRanks += BigInt(multiplier[i]!) * w
-  }
+  const { squares, weighted: weightedRanks } = weights.moments(multiplier)
   const topSum = (count: number) => {
     let sum = 0n
-    for (let r = 0; r < Math.min(count, n); r++) sum += weights[order[r]!]!.weight
+    for (let r = 0; r < Math.min(count, n); r++) sum += weights.weight(order[r]!)
     return sum
   }
   const topWeight: TopWeights = { top1: topSum(1), top5: topSum(5), top10: topSum(10), top100: topSum(100) }
@@ -106,11 +98,11 @@ export function concentration({ weights, ranking = weightOrder(weights) }: Conce
  * conversions and a division, ≤ ~3·2^-53 relative error, the order of `share`'s (exact
  * to ~2^-64, then rounded). Beyond that, each share is computed from the bigints.
  */
-function entropyOf(weights: readonly Weighted[], { order, ranked }: WeightOrderResult, total: bigint): number {
+function entropyOf(weights: Population, { order, ranked }: WeightOrderResult, total: bigint): number {
   const T = Number(total)
   let entropy = 0
   for (let r = 0; r < order.length; r++) {
-    const p = Number.isFinite(T) ? ranked[r]! / T : share(weights[order[r]!]!.weight, total)
+    const p = Number.isFinite(T) ? ranked[r]! / T : share(weights.weight(order[r]!), total)
     if (p > 0) entropy -= p * Math.log(p)
   }
   return entropy

@@ -1,4 +1,5 @@
 import { byWeightDesc, type Weighted } from './weights.js'
+import { entriesOf, type Weights } from './population.js'
 
 /** What a labels CSV says about one address. */
 export type Label = { label: string; entity?: string; exclude?: boolean }
@@ -14,7 +15,7 @@ export function labelMap(rows: readonly LabelRow[]): Map<string, Label> {
 }
 
 export type ApplyLabelsParameters = {
-  weights: readonly Weighted[]
+  weights: Weights
   /** Keyed by address, compared lowercase. */
   labels: ReadonlyMap<string, Label>
 }
@@ -25,10 +26,10 @@ export type MergedEntity = { entity: string; address: string; addresses: string[
 export type ApplyLabelsResult = {
   /**
    * Weights after merging and excluding, in input order (entities where their first
-   * address was); an entity appears as `entity:<name>`. Without labels, the input array
-   * itself: nothing is copied.
+   * address was); an entity appears as `entity:<name>`. Without labels, the input itself
+   * (packed records stay packed): nothing is copied.
    */
-  weights: readonly Weighted[]
+  weights: Weights
   /** Addresses dropped from the population and the denominator, byWeightDesc. */
   excluded: ExcludedWeight[]
   excludedWeight: bigint
@@ -56,11 +57,12 @@ export function entityAddress(entity: string): string {
  * `weights` holds one entry per address, as every store read and `mergeVotes` give it
  * (`mergeByAddress` makes any list so). Unlabelled entries are passed through as the same
  * objects, in input order (every measure ranks for itself): a million holders cost one
- * map lookup each, and with no labels at all, nothing.
+ * map lookup each (and, packed, an object each), and with no labels at all, nothing.
  */
-export function applyLabels({ weights, labels }: ApplyLabelsParameters): ApplyLabelsResult {
+export function applyLabels({ weights: given, labels }: ApplyLabelsParameters): ApplyLabelsResult {
   const names = new Map<string, string>()
-  if (labels.size === 0) return { weights, excluded: [], excludedWeight: 0n, merged: [], names }
+  if (labels.size === 0) return { weights: given, excluded: [], excludedWeight: 0n, merged: [], names }
+  const weights = entriesOf(given)
   const byAddress = new Map<string, Label>()
   for (const [address, label] of labels) byAddress.set(address.toLowerCase(), label)
   const out: Weighted[] = []

@@ -1,9 +1,10 @@
 import { UsageError } from '../errors.js'
 import { share } from './ratio.js'
-import { assertWeights, positiveWeights, sumWeights, type Weighted } from './weights.js'
+import { assertWeights, positiveWeights, sumWeights } from './weights.js'
+import { entriesOf, type Weights } from './population.js'
 
 export type LorenzParameters = {
-  weights: readonly Weighted[]
+  weights: Weights
   /** Number of intervals; the curve has `points + 1` points, x = 0, 1/points, ..., 1. Default 100. */
   points?: number
 }
@@ -27,7 +28,8 @@ export type LorenzResult = {
  * be unequal about, consistent with a Gini of 0); one holder gives y = x too.
  * `points` must be a positive safe integer (UsageError otherwise).
  */
-export function lorenz({ weights, points = 100 }: LorenzParameters): LorenzResult {
+export function lorenz({ weights: given, points = 100 }: LorenzParameters): LorenzResult {
+  const weights = entriesOf(given)
   assertWeights(weights)
   if (!Number.isSafeInteger(points) || points < 1)
     throw new UsageError(`points must be a positive integer; got ${points}`)

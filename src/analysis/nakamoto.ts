@@ -1,10 +1,10 @@
 import { UsageError } from '../errors.js'
 import { HALF, share, type Ratio } from './ratio.js'
-import { rankingOf, settleRun, topOrder, weightKeys, type WeightRanking } from './weightOrder.js'
-import type { Weighted } from './weights.js'
+import { rankingOf, settleRun, topOrder, type WeightRanking } from './weightOrder.js'
+import { asPopulation, type Weights } from './population.js'
 
 export type NakamotoParameters = {
-  weights: readonly Weighted[]
+  weights: Weights
   /**
    * The denominator: total voting power, total supply, or total votes cast (the caller
    * says which in its output). Defaults to the sum of `weights`. It may exceed that sum
@@ -48,9 +48,10 @@ export type NakamotoResult = {
  * exceed (all weights together ≤ threshold × total). A single holder of everything has
  * k = 1. A weight exactly at the threshold is not enough: 50 of 100 at 1/2 is not > 50.
  */
-export function nakamoto({ weights, total, threshold = HALF, ranking: full }: NakamotoParameters): NakamotoResult {
+export function nakamoto({ weights: given, total, threshold = HALF, ranking: full }: NakamotoParameters): NakamotoResult {
+  const weights = asPopulation(given)
   // Checks weights >= 0 first (weightOrder did, for a given ranking); sums them in input order, where they lie in memory.
-  const { keys, population, sum: weightSum } = full ?? weightKeys(weights)
+  const { keys, population, sum: weightSum } = full ?? weights.keys()
   if (threshold.den <= 0n || threshold.num <= 0n || threshold.num >= threshold.den)
     throw new UsageError(`threshold must be in (0, 1); got ${threshold.num}/${threshold.den}`)
   const denominator = total ?? weightSum
@@ -68,11 +69,11 @@ export function nakamoto({ weights, total, threshold = HALF, ranking: full }: Na
     let settled = 0
     for (let r = 0; r < order.length; r++) {
       if (r === settled) settled = settleRun(weights, ranking, r, 'address')
-      sum += weights[order[r]!]!.weight
+      sum += weights.weight(order[r]!)
       if (sum * threshold.den > denominator * threshold.num) {
         const top = Array.from(order.subarray(0, r + 1), (i) => {
-          const h = weights[i]!
-          return { address: h.address, weight: h.weight, share: share(h.weight, denominator) }
+          const weight = weights.weight(i)
+          return { address: weights.address(i), weight, share: share(weight, denominator) }
         })
         return { ...base, k: r + 1, topWeight: sum, top }
       }

@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js'
-import { byWeightDesc, type Weighted } from './weights.js'
+import type { Weighted } from './weights.js'
+import { asPopulation, type Population, type Weights } from './population.js'
 
 export type WeightOrderResult = {
   /** Entries with weight > 0: the population every measure is stated over. */
@@ -46,7 +46,7 @@ const SMALL = 4096
  * `settleRun` does that, when and where a caller needs it. Memory stays in typed arrays
  * (about 40 bytes per holder), and the weights are read once, in input order.
  */
-export function weightOrder(weights: readonly Weighted[]): WeightRanking {
+export function weightOrder(weights: Weights): WeightRanking {
   const { keys, population, sum } = weightKeys(weights)
   return { population, keys, sum, ...descendingOrder(keys, population) }
 }
@@ -60,22 +60,8 @@ export function rankingOf(keys: Float64Array, population: number, order: Uint32A
  * The keys and population of `weightOrder` without the order, and the exact sum of the
  * weights (read in the same pass: every measure needs it). UsageError for a negative weight.
  */
-export function weightKeys(weights: readonly Weighted[]): { keys: Float64Array; population: number; sum: bigint } {
-  const n = weights.length
-  const keys = new Float64Array(n)
-  let population = 0
-  let sum = 0n
-  for (let i = 0; i < n; i++) {
-    const w = weights[i]!
-    const key = Number(w.weight) // zero iff the weight is 0n, negative iff it is negative
-    if (key < 0) throw new UsageError(`weight of ${w.address} must be >= 0; got ${w.weight}`)
-    keys[i] = key
-    if (key > 0) {
-      population++
-      sum += w.weight
-    }
-  }
-  return { keys, population, sum }
+export function weightKeys(weights: Weights): { keys: Float64Array; population: number; sum: bigint } {
+  return asPopulation(weights).keys()
 }
 
 /**
@@ -131,25 +117,31 @@ export function topOrder(keys: Float64Array, population: number, count: number):
  * exact weight only, equal weights left as they are (sums and Gini do not see ties);
  * a run whose weights are all equal is not sorted at all.
  */
-export function settleRun(weights: readonly Weighted[], { order, ranked }: WeightOrderResult, start: number, ties: Ties): number {
+export function settleRun(weights: Weights, ranking: WeightOrderResult, start: number, ties: Ties): number {
+  return settleRunOf(asPopulation(weights), ranking, start, ties)
+}
+
+function settleRunOf(p: Population, { order, ranked }: WeightOrderResult, start: number, ties: Ties): number {
   const key = ranked[start]!
   let end = start + 1
   while (end < order.length && ranked[end] === key) end++
   if (end - start === 1) return end
   if (ties === 'any') {
-    const first = weights[order[start]!]!.weight
+    // Below 2^53 a double holds every integer: equal keys are equal weights.
+    if (key < 2 ** 53) return end
+    const first = order[start]!
     let same = true
-    for (let r = start + 1; r < end && same; r++) same = weights[order[r]!]!.weight === first
+    for (let r = start + 1; r < end && same; r++) same = p.compare(order[r]!, first) === 0
     if (same) return end
   }
+  // byWeightDesc: weight descending, then address ascending; identical entries by index.
+  const byAddress = (a: number, b: number) => {
+    const x = p.address(a)
+    const y = p.address(b)
+    return x < y ? -1 : x > y ? 1 : a - b
+  }
   const run = Array.from(order.subarray(start, end)).sort(
-    ties === 'address'
-      ? (a, b) => byWeightDesc(weights[a]!, weights[b]!) || a - b
-      : (a, b) => {
-          const x = weights[a]!.weight
-          const y = weights[b]!.weight
-          return x === y ? 0 : x > y ? -1 : 1
-        },
+    ties === 'address' ? (a, b) => p.compare(b, a) || byAddress(a, b) : (a, b) => p.compare(b, a),
   )
   order.set(run, start)
   return end
@@ -160,21 +152,23 @@ export function settleRun(weights: readonly Weighted[], { order, ranked }: Weigh
  * whole population (a report's top-N of a million holders): `topOrder`'s heap, then exact
  * comparisons only inside runs of equal keys.
  */
-export function topWeights<T extends Weighted>(weights: readonly T[], count: number): T[] {
-  const { keys, population } = weightKeys(weights)
+export function topWeights(weights: Weights, count: number): Weighted[] {
+  const p = asPopulation(weights)
+  const { keys, population } = p.keys()
   const ranking = rankingOf(keys, population, topOrder(keys, population, count))
-  settleRuns(weights, ranking, 'address', 0, Math.min(count, ranking.order.length))
-  return Array.from(ranking.order.subarray(0, count), (i) => weights[i]!)
+  settleRuns(p, ranking, 'address', 0, Math.min(count, ranking.order.length))
+  return Array.from(ranking.order.subarray(0, count), (i) => p.entry(i))
 }
 
 /** `settleRun` over every run that starts in ranks [from, to); returns where the last one ends. */
-export function settleRuns(weights: readonly Weighted[], ranking: WeightOrderResult, ties: Ties, from = 0, to = ranking.population): number {
+export function settleRuns(weights: Weights, ranking: WeightOrderResult, ties: Ties, from = 0, to = ranking.population): number {
+  const p = asPopulation(weights)
   const { order, ranked } = ranking
   let r = from
   while (r < to) {
     // Most runs are one entry long: skip those without a call.
     if (r + 1 >= order.length || ranked[r + 1] !== ranked[r]) r++
-    else r = settleRun(weights, ranking, r, ties)
+    else r = settleRunOf(p, ranking, r, ties)
   }
   return r
 }

@@ -10,7 +10,7 @@ import type { LoadedLabels } from '../config/labelsFile.js'
 import { applyLabels, type ApplyLabelsResult } from '../analysis/labels.js'
 import { nakamoto } from '../analysis/nakamoto.js'
 import { concentration } from '../analysis/concentration.js'
-import { sumWeights } from '../analysis/weights.js'
+import { weightKeys } from '../analysis/weightOrder.js'
 import type { Ratio } from '../analysis/ratio.js'
 import type { NakamotoReport } from '../report/nakamoto.js'
 import type { ConcentrationReport } from '../report/concentration.js'
@@ -39,7 +39,7 @@ export function measureNakamoto(db: Db, dao: Dao, query: ResolveWeightsParameter
   const denominated =
     measured.denominatorWeights === measured.weights ? counted : applyLabels({ weights: measured.denominatorWeights, labels: labels.map })
   // Its own total is the one nakamoto sums anyway: no second pass over a million weights.
-  const total = denominated === counted ? undefined : sumWeights(denominated.weights)
+  const total = denominated === counted ? undefined : weightKeys(denominated.weights).sum
   const result = nakamoto({ weights: counted.weights, total, threshold: query.threshold })
   return { dao: dao.name, measured, result, labels: { file: labels.file, applied: counted }, names: counted.names }
 }

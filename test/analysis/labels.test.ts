@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { entriesOf } from '../../src/analysis/population.js'
 import { applyLabels, labelMap } from '../../src/analysis/labels.js'
 import { parseLabelsCsv } from '../../src/config/labelsCsv.js'
 import { nakamoto } from '../../src/analysis/nakamoto.js'
@@ -116,11 +117,11 @@ describe('applyLabels', () => {
             }
           }
           const sorted = (xs: readonly { address: string; weight: bigint }[]) => [...xs].sort(byWeightDesc)
-          expect(sorted(r.weights)).toEqual(sorted([...expected].map(([address, weight]) => ({ address, weight }))))
+          expect(sorted(entriesOf(r.weights))).toEqual(sorted([...expected].map(([address, weight]) => ({ address, weight }))))
           expect(r.excluded.map((e) => [e.address, e.weight])).toEqual(sorted([...excluded].map(([address, weight]) => ({ address, weight }))).map((e) => [e.address, e.weight]))
           expect(r.excludedWeight).toBe([...excluded.values()].reduce((a, b) => a + b, 0n))
           for (const m of r.merged) expect(m.weight).toBe(expected.get(m.address))
-          for (const w of r.weights) if (map.get(w.address)) expect(r.names.get(w.address)).toBe(map.get(w.address)!.label)
+          for (const w of entriesOf(r.weights)) if (map.get(w.address)) expect(r.names.get(w.address)).toBe(map.get(w.address)!.label)
         },
       ),
       { numRuns: 100 },
