@@ -45,6 +45,7 @@ import { balancesAt } from '../src/store/tokenQueries.js'
 import { nakamoto, type NakamotoResult } from '../src/analysis/nakamoto.js'
 import { concentration, type ConcentrationResult } from '../src/analysis/concentration.js'
 import { weightOrder } from '../src/analysis/weightOrder.js'
+import { sizeOf } from '../src/analysis/population.js'
 import { decisive, summarizeDecisive, type DecisiveResult } from '../src/analysis/decisive.js'
 import { rules, type CountingRule } from '../src/analysis/rules/index.js'
 import { banzhaf, banzhafQuota, type BanzhafResult } from '../src/analysis/banzhaf.js'
@@ -273,7 +274,7 @@ function benchHolders(built: HolderDb): void {
         const weights = time('read', () => resolveWeights(db, dao, { basis }))
         const k = time('nakamoto', () => nakamoto({ weights: weights.weights }))
         const c = time('concentration', () => concentration({ weights: weights.weights }))
-        return { holders: weights.weights.length, nakamoto: k, concentration: c }
+        return { holders: sizeOf(weights.weights), nakamoto: k, concentration: c }
       })
       check(value.holders === HOLDERS, `${basis}: read ${value.holders} of ${HOLDERS} rows`)
       check(value.nakamoto.k !== null && value.nakamoto.population === HOLDERS, `${basis}: nakamoto k ${value.nakamoto.k}`)
@@ -294,7 +295,7 @@ function benchHolders(built: HolderDb): void {
         const ranking = time('rank', () => weightOrder(weights.weights))
         const k = time('nakamoto', () => nakamoto({ weights: weights.weights, ranking }))
         const c = time('concentration', () => concentration({ weights: weights.weights, ranking }))
-        return { holders: weights.weights.length, nakamoto: k, concentration: c }
+        return { holders: sizeOf(weights.weights), nakamoto: k, concentration: c }
       })
       check(
         shared.value.nakamoto.k === value.nakamoto.k &&

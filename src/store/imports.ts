@@ -119,8 +119,9 @@ export function importedHolders(db: Db, dao: Pick<Dao, 'id'>): ImportedHolders |
     .get(dao.id) as { scale: number; file: string } | undefined
   if (!batch) return undefined
   const weights = readWeights(db, {
-    rows: `SELECT holder AS a, weight AS w FROM holder_weight
-           WHERE dao_id = @dao AND source = 'import' AND holder > @after ORDER BY holder LIMIT @limit`,
+    rows: (range) => `SELECT holder AS a, weight AS w FROM holder_weight
+                      WHERE dao_id = @dao AND source = 'import' AND ${range} ORDER BY holder`,
+    account: 'holder',
     params: { dao: dao.id },
   })
   return { scale: batch.scale, file: batch.file, weights }

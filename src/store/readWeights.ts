@@ -1,89 +1,176 @@
 /**
- * Reading a whole population of (address, amount word) rows — a million holders — into
- * `{ address, weight }` fast.
+ * Reading a whole population of (address, amount word) rows — a million holders — fast.
  *
  * Asking better-sqlite3 for one row object per holder costs seconds at that size (a row
  * object and two strings per row, most of it garbage-collector work), and so does
- * `BigInt('0x…')` on a million 64-digit words (~200 ns each). Instead each chunk of rows
- * comes back as ONE blob of fixed-width records, the address (42 ASCII bytes) followed by
- * the amount as SQLite's `unhex` makes it (32 big-endian bytes). Addresses are sliced from
- * it; amounts are read as 64-bit limbs by a DataView (a bigint each, no parsing) and
- * joined with a shift only when they exceed 2^64. Chunks are read by keyset on the
- * address, so no blob grows past a few MB whatever the size.
+ * building a `{ address, weight }` object and a bigint per holder (~0.5 s for a million).
+ * Instead the rows come back as a few blobs of fixed-width records, the address (42 ASCII
+ * bytes) followed by the amount as SQLite's `unhex` makes it (32 big-endian bytes), and
+ * stay that way: `readPackedWeights` returns them as one buffer that the analysis reads
+ * by index (`packedPopulation` in src/analysis/population.ts). Zero amounts are left out
+ * by SQL. The blobs are cut by the address's first hex digit (16 ranges that together
+ * cover every string, so nothing is missed whatever is stored), which keeps each one to a
+ * sixteenth of the population without a keyset query per chunk.
  *
- * Every record must start with `0x` where the fixed width puts it, and the blob must hold
- * exactly one record per row: a chunk with an address of another length, or an amount
- * that is not 64 hex digits (`unhex` gives another length, or NULL for a non-hex digit,
- * which drops the record), shifts or shortens the blob and is read again row by row
+ * Every record must start with `0x` where the fixed width puts it, and each blob must hold
+ * exactly one record per row: an address of another length, or an amount that is not 64
+ * hex digits (`unhex` gives another length, or NULL for a non-hex digit, which drops the
+ * record), shifts or shortens a blob, and then the population is read again row by row
  * through `fromWord`, which throws the StoreError a damaged amount deserves.
  */
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import type { Db } from './db.js'
 import { fromWord } from './amount.js'
+import { StoreError } from '../errors.js'
 
 export type WeightRow = { address: string; weight: bigint }
 
+/** Records as `packedPopulation` reads them: the address of record i, and its amount word at `wordOffset`. */
+export type PackedWeights = {
+  bytes: Buffer
+  size: number
+  stride: number
+  wordOffset: number
+  address(i: number): string
+}
+
 export type ReadWeightsParameters = {
   /**
-   * A SELECT returning columns `a` (address) and `w` (64-hex amount) for the addresses
-   * greater than `@after`, ORDER BY the address, LIMIT `@limit`; other parameters named.
+   * A SELECT returning columns `a` (address) and `w` (64-hex amount) in address order for
+   * the rows whose account column satisfies `range` (an SQL condition on @lo / @hi).
    */
-  rows: string
+  rows: (range: string) => string
+  /** The account column `range` is a condition on. */
+  account: string
   params: Record<string, string | number>
-  /** Rows per chunk. Default 100,000. */
-  chunk?: number
 }
 
 const ZERO_WORD = '0'.repeat(64)
 const ADDRESS = 42
 const WORD = 32
 const RECORD = ADDRESS + WORD
+const DIGITS = '0123456789abcdef'
+/** Populations of about this size and more are read on two threads (below it a thread's start-up costs more than it saves). */
+const PARALLEL_ROWS = 200_000
+/** Ranges read on the calling thread; the other thread, which starts ~60 ms later, takes the rest. */
+const MINE = 10
+const WORKER_FILE = new URL('./readWeightsWorker.js', import.meta.url)
+/** A read that keeps meeting commits from another connection gives up after this many tries. */
+const TRIES = 3
 
-/** Every row with a non-zero amount, in address order (zero amounts are left out). */
-export function readWeights(db: Db, { rows, params, chunk = 100_000 }: ReadWeightsParameters): WeightRow[] {
-  // As a BLOB: bytes copied as they are instead of decoded as UTF-8. (No max(a) for the
-  // next chunk's key: SQLite takes ~0.1 s per million rows for it; the last record has it.)
-  const packed = db.prepare(`SELECT CAST(group_concat(a || unhex(w), '') AS BLOB) AS records, count(*) AS n FROM (${rows})`)
-  const plain = db.prepare(rows)
-  const out: WeightRow[] = []
-  let after = ''
-  for (;;) {
-    const bound = { ...params, after, limit: chunk }
-    const c = packed.get(bound) as { records: Buffer | null; n: number }
-    if (c.n === 0) break
-    const start = out.length
-    const last = parseRecords(c.records, c.n, out)
-    if (last !== null) after = last
-    else {
-      out.length = start
-      const all = plain.all(bound) as { a: string; w: string }[]
-      for (const r of all) if (r.w !== ZERO_WORD) out.push({ address: r.a, weight: fromWord(r.w) })
-      after = all[all.length - 1]!.a
+type Params = Record<string, string | number>
+type Chunk = { records: Uint8Array | null; n: number }
+export type RangeQuery = { sql: string; params: Params }
+export type RangeReply = { ok: true; chunks: Chunk[] } | { ok: false; message: string }
+export type ReadWorkerSetup = { file: string; mmapSize: number; queries: RangeQuery[]; port: MessagePort; done: SharedArrayBuffer }
+
+/**
+ * Every row with a non-zero amount, in address order, packed; or as rows when some record
+ * has another shape. A large population is read on two threads, the second on its own
+ * connection; both halves must come from one state of the file, so the read is repeated
+ * when another connection committed meanwhile (`PRAGMA data_version` moved).
+ */
+export function readPackedWeights(db: Db, { rows, account, params }: ReadWeightsParameters): PackedWeights | WeightRow[] {
+  // Ranges by the first hex digit: below '0x1', then [0xd, 0xd+1), then from '0xf' on.
+  const ranges = Array.from(DIGITS, (_, d): RangeQuery => {
+    const bounds: Params = {}
+    const conditions: string[] = []
+    if (d > 0) {
+      bounds.lo = `0x${DIGITS[d]}`
+      conditions.push(`${account} >= @lo`)
     }
-    if (c.n < chunk) break
+    if (d < 15) {
+      bounds.hi = `0x${DIGITS[d + 1]}`
+      conditions.push(`${account} < @hi`)
+    }
+    return { sql: rows(conditions.join(' AND ')), params: { ...params, ...bounds } }
+  })
+  // As a BLOB: bytes copied as they are instead of decoded as UTF-8.
+  const queries = ranges.map(({ sql, params }) => ({
+    sql: `SELECT CAST(group_concat(a || unhex(w), '') FILTER (WHERE w != '${ZERO_WORD}') AS BLOB) AS records,
+                 count(*) FILTER (WHERE w != '${ZERO_WORD}') AS n
+          FROM (${sql})`,
+    params,
+  }))
+  for (let attempt = 1; ; attempt++) {
+    const version = dataVersion(db)
+    const chunks = readRanges(db, queries)
+    if (dataVersion(db) === version) return chunks.every((c) => wellFormed(c.records, c.n)) ? pack(chunks) : readRows(db, ranges)
+    if (attempt === TRIES)
+      throw new StoreError(`The database changed ${TRIES} times while a population was read from it (another process is writing); try again when it is done.`)
   }
+}
+
+/** Every row with a non-zero amount, in address order, as objects. */
+export function readWeights(db: Db, p: ReadWeightsParameters): WeightRow[] {
+  const read = readPackedWeights(db, p)
+  if (Array.isArray(read)) return read
+  const view = new DataView(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength)
+  return Array.from({ length: read.size }, (_, i) => ({ address: read.address(i), weight: wordAt(view, i * RECORD + ADDRESS) }))
+}
+
+const dataVersion = (db: Db) => db.pragma('data_version', { simple: true }) as number
+
+/** The chunks of every range, in range order: the last ones on a second thread when the population is large. */
+function readRanges(db: Db, queries: RangeQuery[]): Chunk[] {
+  const run = (q: RangeQuery) => db.prepare(q.sql).get(q.params) as Chunk
+  const first = run(queries[0]!)
+  if (first.n * queries.length < PARALLEL_ROWS || db.memory || !fs.existsSync(fileURLToPath(WORKER_FILE)))
+    return [first, ...queries.slice(1).map(run)]
+  // The same memory map as this connection's (openDb's): reading through it is what makes the ranges fast.
+  const theirs = startRead({ file: db.name, mmapSize: db.pragma('mmap_size', { simple: true }) as number }, queries.slice(MINE))
+  const mine = [first, ...queries.slice(1, MINE).map(run)]
+  const reply = theirs()
+  // A thread that could not read says why; the same queries run here then fail the same way, or succeed.
+  return [...mine, ...(reply.ok ? reply.chunks : queries.slice(MINE).map(run))]
+}
+
+/** Starts a thread on `queries`; the returned function blocks until its reply is in. */
+function startRead(file: Pick<ReadWorkerSetup, 'file' | 'mmapSize'>, queries: RangeQuery[]): () => RangeReply {
+  const done = new SharedArrayBuffer(4)
+  const { port1, port2 } = new MessageChannel()
+  const setup: ReadWorkerSetup = { ...file, queries, port: port2, done }
+  new Worker(WORKER_FILE, { workerData: setup, transferList: [port2] }).unref()
+  return () => {
+    // The thread always replies (its work is in a try); a native crash would end the process.
+    Atomics.wait(new Int32Array(done), 0, 0)
+    const reply = receiveMessageOnPort(port1)?.message as RangeReply | undefined
+    port1.close()
+    if (reply === undefined) throw new StoreError('The population reader thread ended without an answer.')
+    return reply
+  }
+}
+
+function wellFormed(records: Uint8Array | null, n: number): boolean {
+  if ((records?.length ?? 0) !== n * RECORD) return false
+  for (let o = 0; o < n * RECORD; o += RECORD) if (records![o] !== 48 || records![o + 1] !== 120) return false // '0x'
+  return true
+}
+
+function pack(chunks: Chunk[]): PackedWeights {
+  let size = 0
+  for (const c of chunks) size += c.n
+  const bytes = Buffer.allocUnsafe(size * RECORD) // every byte is written below
+  let o = 0
+  for (const c of chunks)
+    if (c.records) {
+      bytes.set(c.records, o)
+      o += c.records.length
+    }
+  return { bytes, size, stride: RECORD, wordOffset: ADDRESS, address: (i) => bytes.toString('latin1', i * RECORD, i * RECORD + ADDRESS) }
+}
+
+/** The same rows one object each: slow, for a population with a record of another shape. */
+function readRows(db: Db, ranges: RangeQuery[]): WeightRow[] {
+  const out: WeightRow[] = []
+  for (const { sql, params } of ranges)
+    for (const r of db.prepare(sql).all(params) as { a: string; w: string }[]) if (r.w !== ZERO_WORD) out.push({ address: r.a, weight: fromWord(r.w) })
   return out
 }
 
-/**
- * Appends the non-zero records and returns the last address (the next chunk's key); null
- * (the caller re-reads the chunk) unless all `n` rows have the record shape.
- */
-function parseRecords(records: Buffer | null, n: number, out: WeightRow[]): string | null {
-  if (records?.length !== n * RECORD) return null
-  const text = records.toString('latin1')
-  const view = new DataView(records.buffer, records.byteOffset, records.byteLength)
-  for (let o = 0; o < records.length; o += RECORD) {
-    if (records[o] !== 48 || records[o + 1] !== 120) return null // '0x'
-    const w = o + ADDRESS
-    let weight: bigint
-    // Limbs most significant first; tested for zero as 32-bit numbers (no bigint).
-    if ((view.getUint32(w) | view.getUint32(w + 4) | view.getUint32(w + 8) | view.getUint32(w + 12)) !== 0)
-      weight =
-        (view.getBigUint64(w) << 192n) | (view.getBigUint64(w + 8) << 128n) | (view.getBigUint64(w + 16) << 64n) | view.getBigUint64(w + 24)
-    else if ((view.getUint32(w + 16) | view.getUint32(w + 20)) !== 0) weight = (view.getBigUint64(w + 16) << 64n) | view.getBigUint64(w + 24)
-    else if ((view.getUint32(w + 24) | view.getUint32(w + 28)) !== 0) weight = view.getBigUint64(w + 24)
-    else continue
-    out.push({ address: text.slice(o, w), weight })
-  }
-  return text.slice(-RECORD, -WORD)
+/** The uint256 at byte `o`, big-endian, from four 64-bit limbs. */
+function wordAt(view: DataView, o: number): bigint {
+  return (view.getBigUint64(o) << 192n) | (view.getBigUint64(o + 8) << 128n) | (view.getBigUint64(o + 16) << 64n) | view.getBigUint64(o + 24)
 }

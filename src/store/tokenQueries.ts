@@ -4,12 +4,12 @@
  * directly; before it, the latest checkpoint at or before B per account is picked with
  * SQLite's documented bare-column rule for max() (the row holding the maximum supplies
  * the other columns), walking the (dao, account, block, log) primary key. Whole
- * populations are read in address-keyed chunks by `readWeights` (see there why).
+ * populations are read as packed records by `readWeights` (see there why).
  */
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import { getCursor } from './daos.js'
-import { readWeights } from './readWeights.js'
+import { readPackedWeights, readWeights, type PackedWeights, type ReadWeightsParameters } from './readWeights.js'
 import { TOKEN_STREAM } from './tokenLedger.js'
 import { UsageError } from '../errors.js'
 
@@ -40,15 +40,22 @@ type WeightTables = { current: string; history: string; account: string; amount:
 const VOTING_POWER: WeightTables = { current: 'voting_power', history: 'vp_checkpoint', account: 'delegate', amount: 'votes' }
 const BALANCE: WeightTables = { current: 'balance', history: 'balance_checkpoint', account: 'holder', amount: 'balance' }
 
-function weightsAt(db: Db, dao: Dao, t: WeightTables, block: number | undefined): WeightsAt {
+/** The block read at, and how `readWeights` reads the weights there. */
+function weightQuery(db: Db, dao: Dao, t: WeightTables, block: number | undefined): { blockNumber: number; query: ReadWeightsParameters } {
   const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
-  const rows = atCursor
-    ? `SELECT ${t.account} AS a, ${t.amount} AS w FROM ${t.current}
-       WHERE dao_id = @dao AND ${t.account} > @after ORDER BY ${t.account} LIMIT @limit`
-    : `SELECT ${t.account} AS a, ${t.amount} AS w, max(${SEQ}) FROM ${t.history}
-       WHERE dao_id = @dao AND block_number <= @block AND ${t.account} > @after
-       GROUP BY ${t.account} ORDER BY ${t.account} LIMIT @limit`
-  return { blockNumber, weights: readWeights(db, { rows, params: atCursor ? { dao: dao.id } : { dao: dao.id, block: blockNumber } }) }
+  const rows = (range: string) =>
+    atCursor
+      ? `SELECT ${t.account} AS a, ${t.amount} AS w FROM ${t.current}
+         WHERE dao_id = @dao AND ${range} ORDER BY ${t.account}`
+      : `SELECT ${t.account} AS a, ${t.amount} AS w, max(${SEQ}) FROM ${t.history}
+         WHERE dao_id = @dao AND block_number <= @block AND ${range}
+         GROUP BY ${t.account} ORDER BY ${t.account}`
+  return { blockNumber, query: { rows, account: t.account, params: atCursor ? { dao: dao.id } : { dao: dao.id, block: blockNumber } } }
+}
+
+const weightsAt = (db: Db, dao: Dao, t: WeightTables, block: number | undefined): WeightsAt => {
+  const { blockNumber, query } = weightQuery(db, dao, t, block)
+  return { blockNumber, weights: readWeights(db, query) }
 }
 
 /** Voting power of every delegate with non-zero votes at `block` (default: the cursor), in address order. */
@@ -56,6 +63,15 @@ export const votingPowerAt = (db: Db, dao: Dao, block?: number): WeightsAt => we
 
 /** Token balance of every holder with a non-zero balance at `block` (default: the cursor), in address order. */
 export const balancesAt = (db: Db, dao: Dao, block?: number): WeightsAt => weightsAt(db, dao, BALANCE, block)
+
+/**
+ * The same populations packed (`readPackedWeights`), for the measures that read a whole
+ * population by index: no object per holder.
+ */
+export function packedWeightsAt(db: Db, dao: Dao, basis: 'balance' | 'voting-power', block?: number): { blockNumber: number; weights: PackedWeights | AccountWeight[] } {
+  const { blockNumber, query } = weightQuery(db, dao, basis === 'balance' ? BALANCE : VOTING_POWER, block)
+  return { blockNumber, weights: readPackedWeights(db, query) }
+}
 
 /** Every delegator's delegate at `block` (default: the cursor); undelegated accounts are absent. */
 export function delegationsAt(db: Db, dao: Dao, block?: number): { blockNumber: number; delegations: Delegation[] } {

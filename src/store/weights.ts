@@ -20,7 +20,8 @@
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import type { Basis, Denominator } from '../config/analysisOptions.js'
-import { balancesAt, votingPowerAt, type AccountWeight } from './tokenQueries.js'
+import { balancesAt, packedWeightsAt, votingPowerAt, type AccountWeight } from './tokenQueries.js'
+import type { PackedWeights } from './readWeights.js'
 import { daoKind, importedHolders, type ImportedHolders } from './imports.js'
 import { listProposals, proposalVotesCast, type ProposalRef, type VoteSource } from './proposalVotes.js'
 import { UsageError } from '../errors.js'
@@ -45,9 +46,10 @@ export type ResolvedWeights = {
   proposal: ProposalRef | null
   /** Weights are integers in units of 10^-scale of the imported file's numbers (0: exact token units). */
   scale: number
-  weights: AccountWeight[]
-  /** Whose sum is the denominator; the same array as `weights` when the denominator is the basis's own total. */
-  denominatorWeights: AccountWeight[]
+  /** A token population (voting power, balance) comes packed, as `readPackedWeights` reads it. */
+  weights: AccountWeight[] | PackedWeights
+  /** Whose sum is the denominator; the same object as `weights` when the denominator is the basis's own total. */
+  denominatorWeights: AccountWeight[] | PackedWeights
 }
 
 export { votesCastWeights } from './proposalVotes.js'
@@ -102,7 +104,7 @@ export function resolveWeights(db: Db, dao: Dao, p: ResolveWeightsParameters = {
             `The votes of proposal ${proposal!.id} were imported with ${proposal!.scale} decimal place(s), so they are not in token units; use --denominator votes-cast.`,
           )
         const block = p.block ?? proposal!.snapshotBlock ?? undefined
-        const at = denominator === 'total-voting-power' ? votingPowerAt(db, dao, block) : balancesAt(db, dao, block)
+        const at = packedWeightsAt(db, dao, denominator === 'total-voting-power' ? 'voting-power' : 'balance', block)
         return { ...base, blockNumber: at.blockNumber, denominatorWeights: at.weights }
       }
     }
@@ -133,12 +135,8 @@ export function resolveWeights(db: Db, dao: Dao, p: ResolveWeightsParameters = {
   if (denominator === 'votes-cast') throw new UsageError('--denominator votes-cast needs --proposal ID (votes cast on that proposal).')
   if (denominator === 'total-imported')
     throw new UsageError(`DAO "${dao.name}" is indexed from a chain and has no imported holders; use --denominator total-voting-power or total-supply.`)
-  const at = basis === 'balance' ? balancesAt(db, dao, p.block) : votingPowerAt(db, dao, p.block)
+  const at = packedWeightsAt(db, dao, basis, p.block)
   const own = (basis === 'balance') === (denominator === 'total-supply')
-  const denominatorWeights = own
-    ? at.weights
-    : denominator === 'total-supply'
-      ? balancesAt(db, dao, at.blockNumber).weights
-      : votingPowerAt(db, dao, at.blockNumber).weights
+  const denominatorWeights = own ? at.weights : packedWeightsAt(db, dao, denominator === 'total-supply' ? 'balance' : 'voting-power', at.blockNumber).weights
   return { basis, denominator, blockNumber: at.blockNumber, proposal: null, scale: 0, weights: at.weights, denominatorWeights }
 }

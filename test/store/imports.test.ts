@@ -2,6 +2,7 @@
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
+import { entriesOf } from '../../src/analysis/population.js'
 import { freshDb, freshDir, openTestDb } from '../helpers/freshDb.js'
 import type { Db } from '../../src/store/db.js'
 import { MIGRATIONS } from '../../src/store/migrations/index.js'
@@ -108,8 +109,8 @@ describe('resolveWeights', () => {
     expect(vp).toMatchObject({ basis: 'voting-power', denominator: 'total-voting-power', blockNumber: 100, proposal: null, scale: 0 })
     expect(vp.denominatorWeights).toBe(vp.weights)
     const crossed = resolveWeights(db, dao, { denominator: 'total-supply' })
-    expect(crossed.weights.map((w) => w.weight).sort()).toEqual([100n, 600n])
-    expect(crossed.denominatorWeights.reduce((s, w) => s + w.weight, 0n)).toBe(1000n)
+    expect(entriesOf(crossed.weights).map((w) => w.weight).sort()).toEqual([100n, 600n])
+    expect(entriesOf(crossed.denominatorWeights).reduce((s, w) => s + w.weight, 0n)).toBe(1000n)
     const bal = resolveWeights(db, dao, { basis: 'balance' })
     expect(bal).toMatchObject({ basis: 'balance', denominator: 'total-supply' })
     expect(() => resolveWeights(db, dao, { block: 101 })).toThrow(/after the last indexed block 100/)
@@ -123,7 +124,7 @@ describe('resolveWeights', () => {
     importData(db, { name: 'chain', votes: { ...file, scale: 0, rows: [vote('1', 1, 1, 400n), vote('1', 4, 0, 100n)] } })
     const r = resolveWeights(db, dao, { proposal: '1', denominator: 'total-voting-power' })
     expect(r).toMatchObject({ basis: 'votes', blockNumber: 100, scale: 0 })
-    expect(r.denominatorWeights.reduce((s, w) => s + w.weight, 0n)).toBe(700n)
+    expect(entriesOf(r.denominatorWeights).reduce((s, w) => s + w.weight, 0n)).toBe(700n)
     importData(db, { name: 'chain', votes: { ...file, scale: 1, rows: [vote('2', 1, 1, 15n)] } })
     expect(() => resolveWeights(db, dao, { proposal: '2', denominator: 'total-supply' })).toThrow(/imported with 1 decimal place/)
     expect(() => resolveWeights(db, dao, { proposal: '1', block: 50 })).toThrow(/--block applies to on-chain totals/)
@@ -141,7 +142,7 @@ describe('resolveWeights', () => {
     // votes × 10^(2 − 0): 5 -> 500, against holders 1000 + 550 = 1550 at scale 2.
     expect(r.scale).toBe(2)
     expect(r.weights).toEqual([{ address: a(1), weight: 500n }])
-    expect(r.denominatorWeights.reduce((s, w) => s + w.weight, 0n)).toBe(1550n)
+    expect(entriesOf(r.denominatorWeights).reduce((s, w) => s + w.weight, 0n)).toBe(1550n)
     // What an imported DAO does not have is named, not guessed.
     expect(() => resolveWeights(db, dao, { proposal: '1', denominator: 'total-supply' })).toThrow(/is imported: it has no on-chain voting power or supply/)
     expect(() => resolveWeights(db, dao, { denominator: 'total-voting-power' })).toThrow(/its only population is the imported holder list/)
