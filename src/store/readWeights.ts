@@ -24,17 +24,9 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 import type { Db } from './db.js'
 import { fromWord } from './amount.js'
 import { StoreError } from '../errors.js'
+import { entriesOf, type PackedRecords } from '../analysis/population.js'
 
 export type WeightRow = { address: string; weight: bigint }
-
-/** Records as `packedPopulation` reads them: the address of record i, and its amount word at `wordOffset`. */
-export type PackedWeights = {
-  bytes: Buffer
-  size: number
-  stride: number
-  wordOffset: number
-  address(i: number): string
-}
 
 export type ReadWeightsParameters = {
   /**
@@ -72,7 +64,7 @@ export type ReadWorkerSetup = { file: string; mmapSize: number; queries: RangeQu
  * connection; both halves must come from one state of the file, so the read is repeated
  * when another connection committed meanwhile (`PRAGMA data_version` moved).
  */
-export function readPackedWeights(db: Db, { rows, account, params }: ReadWeightsParameters): PackedWeights | WeightRow[] {
+export function readPackedWeights(db: Db, { rows, account, params }: ReadWeightsParameters): PackedRecords | WeightRow[] {
   // Ranges by the first hex digit: below '0x1', then [0xd, 0xd+1), then from '0xf' on.
   const ranges = Array.from(DIGITS, (_, d): RangeQuery => {
     const bounds: Params = {}
@@ -106,9 +98,7 @@ export function readPackedWeights(db: Db, { rows, account, params }: ReadWeights
 /** Every row with a non-zero amount, in address order, as objects. */
 export function readWeights(db: Db, p: ReadWeightsParameters): WeightRow[] {
   const read = readPackedWeights(db, p)
-  if (Array.isArray(read)) return read
-  const view = new DataView(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength)
-  return Array.from({ length: read.size }, (_, i) => ({ address: read.address(i), weight: wordAt(view, i * RECORD + ADDRESS) }))
+  return Array.isArray(read) ? read : [...entriesOf(read)]
 }
 
 const dataVersion = (db: Db) => db.pragma('data_version', { simple: true }) as number
@@ -149,7 +139,7 @@ function wellFormed(records: Uint8Array | null, n: number): boolean {
   return true
 }
 
-function pack(chunks: Chunk[]): PackedWeights {
+function pack(chunks: Chunk[]): PackedRecords {
   let size = 0
   for (const c of chunks) size += c.n
   const bytes = Buffer.allocUnsafe(size * RECORD) // every byte is written below
@@ -168,9 +158,4 @@ function readRows(db: Db, ranges: RangeQuery[]): WeightRow[] {
   for (const { sql, params } of ranges)
     for (const r of db.prepare(sql).all(params) as { a: string; w: string }[]) if (r.w !== ZERO_WORD) out.push({ address: r.a, weight: fromWord(r.w) })
   return out
-}
-
-/** The uint256 at byte `o`, big-endian, from four 64-bit limbs. */
-function wordAt(view: DataView, o: number): bigint {
-  return (view.getBigUint64(o) << 192n) | (view.getBigUint64(o + 8) << 128n) | (view.getBigUint64(o + 16) << 64n) | view.getBigUint64(o + 24)
 }

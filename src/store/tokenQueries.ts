@@ -9,7 +9,8 @@
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import { getCursor } from './daos.js'
-import { readPackedWeights, readWeights, type PackedWeights, type ReadWeightsParameters } from './readWeights.js'
+import { readPackedWeights, readWeights, type ReadWeightsParameters } from './readWeights.js'
+import type { PackedRecords } from '../analysis/population.js'
 import { TOKEN_STREAM } from './tokenLedger.js'
 import { UsageError } from '../errors.js'
 
@@ -68,7 +69,7 @@ export const balancesAt = (db: Db, dao: Dao, block?: number): WeightsAt => weigh
  * The same populations packed (`readPackedWeights`), for the measures that read a whole
  * population by index: no object per holder.
  */
-export function packedWeightsAt(db: Db, dao: Dao, basis: 'balance' | 'voting-power', block?: number): { blockNumber: number; weights: PackedWeights | AccountWeight[] } {
+export function packedWeightsAt(db: Db, dao: Dao, basis: 'balance' | 'voting-power', block?: number): { blockNumber: number; weights: PackedRecords | AccountWeight[] } {
   const { blockNumber, query } = weightQuery(db, dao, basis === 'balance' ? BALANCE : VOTING_POWER, block)
   return { blockNumber, weights: readPackedWeights(db, query) }
 }

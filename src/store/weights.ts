@@ -21,7 +21,7 @@ import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import type { Basis, Denominator } from '../config/analysisOptions.js'
 import { balancesAt, packedWeightsAt, votingPowerAt, type AccountWeight } from './tokenQueries.js'
-import type { PackedWeights } from './readWeights.js'
+import type { PackedRecords } from '../analysis/population.js'
 import { daoKind, importedHolders, type ImportedHolders } from './imports.js'
 import { listProposals, proposalVotesCast, type ProposalRef, type VoteSource } from './proposalVotes.js'
 import { UsageError } from '../errors.js'
@@ -47,9 +47,9 @@ export type ResolvedWeights = {
   /** Weights are integers in units of 10^-scale of the imported file's numbers (0: exact token units). */
   scale: number
   /** A token population (voting power, balance) comes packed, as `readPackedWeights` reads it. */
-  weights: AccountWeight[] | PackedWeights
+  weights: AccountWeight[] | PackedRecords
   /** Whose sum is the denominator; the same object as `weights` when the denominator is the basis's own total. */
-  denominatorWeights: AccountWeight[] | PackedWeights
+  denominatorWeights: AccountWeight[] | PackedRecords
 }
 
 export { votesCastWeights } from './proposalVotes.js'
