@@ -1,13 +1,13 @@
-import type { Weighted } from './weights.js'
 import { topWeights, weightKeys } from './weightOrder.js'
+import { asPopulation, type Weights } from './population.js'
 
 export type DelegationFlowsParameters = {
   /** Every holder's balance at one block (zero balances are ignored). */
-  balances: readonly Weighted[]
+  balances: Weights
   /** Every delegator's delegate at the same block; undelegated holders are absent. */
   delegations: readonly { delegator: string; delegate: string }[]
   /** Every delegate's voting power at the same block. */
-  votingPower: readonly Weighted[]
+  votingPower: Weights
   /** How many of the largest delegates to describe. Default 10. */
   top?: number
 }
@@ -50,8 +50,12 @@ export function delegationFlows({ balances, delegations, votingPower, top = 10 }
   const delegateOf = new Map(delegations.map((d) => [d.delegator, d.delegate]))
   const parts = { self: { weight: 0n, holders: 0 }, others: { weight: 0n, holders: 0 }, none: { weight: 0n, holders: 0 } }
   const pointing = new Map<string, { delegators: number; self: boolean; balance: bigint }>()
-  for (const { address, weight } of balances) {
+  const holders = asPopulation(balances)
+  for (let i = 0; i < holders.size; i++) {
+    const weight = holders.weight(i)
     if (weight <= 0n) continue
+    // Nobody delegated: every balance is undelegated, and no address needs reading.
+    const address = delegateOf.size === 0 ? '' : holders.address(i)
     const delegate = delegateOf.get(address)
     const part = delegate === undefined ? parts.none : delegate === address ? parts.self : parts.others
     part.weight += weight

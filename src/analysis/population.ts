@@ -28,6 +28,8 @@ export interface Population {
   keys(): PopulationKeys
   /** Σ w² and Σ multiplier[i]·w_i over every entry, exactly. */
   moments(multiplier: Uint32Array): { squares: bigint; weighted: bigint }
+  /** For each count c (ascending), the exact sum of the weights of order[0], …, order[c − 1]. */
+  prefixSums(order: Uint32Array, counts: readonly number[]): bigint[]
 }
 
 export type PopulationKeys = { keys: Float64Array; population: number; sum: bigint }
@@ -98,6 +100,16 @@ export function listPopulation(weights: readonly Weighted[]): Population {
       }
       return { squares, weighted }
     },
+    prefixSums(order, counts) {
+      const sums: bigint[] = []
+      let sum = 0n
+      let r = 0
+      for (const count of counts) {
+        for (; r < count; r++) sum += weights[order[r]!]!.weight
+        sums.push(sum)
+      }
+      return sums
+    },
   }
 }
 
@@ -136,10 +148,12 @@ export function packedPopulation({ bytes, size, stride, wordOffset, address }: P
     size,
     address,
     weight(i) {
+      // Most amounts fit in the low 128 bits: fewer limbs, fewer bigints built.
       const o = at(i)
-      return (
-        (view.getBigUint64(o) << 192n) | (view.getBigUint64(o + 8) << 128n) | (view.getBigUint64(o + 16) << 64n) | view.getBigUint64(o + 24)
-      )
+      const lo = view.getBigUint64(o + 24)
+      if ((view.getUint32(o) | view.getUint32(o + 4) | view.getUint32(o + 8) | view.getUint32(o + 12)) === 0)
+        return view.getUint32(o + 16) === 0 && view.getUint32(o + 20) === 0 ? lo : (view.getBigUint64(o + 16) << 64n) | lo
+      return (view.getBigUint64(o) << 192n) | (view.getBigUint64(o + 8) << 128n) | (view.getBigUint64(o + 16) << 64n) | lo
     },
     entry: (i) => ({ address: address(i), weight: population.weight(i) }),
     compare(i, j) {
@@ -197,6 +211,24 @@ export function packedPopulation({ bytes, size, stride, wordOffset, address }: P
       }
       flush()
       return { squares, weighted }
+    },
+    prefixSums(order, counts) {
+      scanned ??= scan()
+      const limbs = Math.ceil(scanned.widest / 2)
+      // A column gains less than 2^16 an entry: exact for any population below 2^37.
+      const column = new Float64Array(LIMBS)
+      const sums: bigint[] = []
+      let r = 0
+      for (const count of counts) {
+        for (; r < count; r++) {
+          const end = at(order[r]!) + WORD
+          for (let l = 0; l < limbs; l++) column[l]! += limb(end, l)
+        }
+        let sum = 0n
+        for (let l = 0; l < limbs; l++) sum += BigInt(column[l]!) << BigInt(LIMB_BITS * l)
+        sums.push(sum)
+      }
+      return sums
     },
   }
   function scan(): PopulationKeys & { widest: number } {

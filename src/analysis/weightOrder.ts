@@ -17,6 +17,8 @@ export type WeightOrderResult = {
    * ranking (runs of equal keys, shares) reads memory in order instead of jumping.
    */
   ranked: Float64Array
+  /** Set once every run was settled (by weight at least): later 'any' passes have nothing to do. */
+  settledByWeight?: true
 }
 
 /**
@@ -162,6 +164,8 @@ export function topWeights(weights: Weights, count: number): Weighted[] {
 
 /** `settleRun` over every run that starts in ranks [from, to); returns where the last one ends. */
 export function settleRuns(weights: Weights, ranking: WeightOrderResult, ties: Ties, from = 0, to = ranking.population): number {
+  const whole = from === 0 && to >= ranking.population
+  if (whole && ties === 'any' && ranking.settledByWeight) return ranking.population
   const p = asPopulation(weights)
   const { order, ranked } = ranking
   let r = from
@@ -170,6 +174,7 @@ export function settleRuns(weights: Weights, ranking: WeightOrderResult, ties: T
     if (r + 1 >= order.length || ranked[r + 1] !== ranked[r]) r++
     else r = settleRunOf(p, ranking, r, ties)
   }
+  if (whole) ranking.settledByWeight = true
   return r
 }
 

@@ -5,12 +5,12 @@
  */
 import type { Db } from '../store/db.js'
 import type { Dao } from '../store/daos.js'
-import { resolveWeights, type ResolveWeightsParameters } from '../store/weights.js'
+import { resolveWeights, type ResolvedWeights, type ResolveWeightsParameters } from '../store/weights.js'
 import type { LoadedLabels } from '../config/labelsFile.js'
 import { applyLabels, type ApplyLabelsResult } from '../analysis/labels.js'
 import { nakamoto } from '../analysis/nakamoto.js'
 import { concentration } from '../analysis/concentration.js'
-import { weightKeys } from '../analysis/weightOrder.js'
+import { weightKeys, weightOrder, type WeightRanking } from '../analysis/weightOrder.js'
 import type { Ratio } from '../analysis/ratio.js'
 import type { NakamotoReport } from '../report/nakamoto.js'
 import type { ConcentrationReport } from '../report/concentration.js'
@@ -31,23 +31,58 @@ import { UsageError } from '../errors.js'
 /** The report, with the labelled weights it counted (the report's holder lists reuse them). */
 export type MeasuredNakamoto = NakamotoReport & { labels: { applied: ApplyLabelsResult } }
 
+/** The weights a query reads, with labels applied: what both holder measures start from. */
+type Labelled = { measured: ResolvedWeights; counted: ApplyLabelsResult }
+
+function readLabelled(db: Db, dao: Dao, query: ResolveWeightsParameters, labels: LoadedLabels): Labelled {
+  const measured = resolveWeights(db, dao, query)
+  return { measured, counted: applyLabels({ weights: measured.weights, labels: labels.map }) }
+}
+
 export function measureNakamoto(db: Db, dao: Dao, query: ResolveWeightsParameters & { threshold: Ratio }, labels: LoadedLabels): MeasuredNakamoto {
   refuseSnapshotOnChainDenominator(db, dao, query)
-  const measured = resolveWeights(db, dao, query)
-  const counted = applyLabels({ weights: measured.weights, labels: labels.map })
+  return nakamotoOf(dao, readLabelled(db, dao, query, labels), query.threshold, labels)
+}
+
+export function measureConcentration(db: Db, dao: Dao, query: ResolveWeightsParameters, labels: LoadedLabels): ConcentrationReport {
+  return concentrationOf(dao, readLabelled(db, dao, query, labels), labels)
+}
+
+/**
+ * Both holder measures of one population, as `measureNakamoto` and `measureConcentration`
+ * give them, from one read and one ranking (which `lorenz` can share too): what a report
+ * or a scan row shows side by side. `read` is the population as read, before labels.
+ */
+export function measureHolders(
+  db: Db,
+  dao: Dao,
+  query: ResolveWeightsParameters & { threshold: Ratio },
+  labels: LoadedLabels,
+): { nakamoto: MeasuredNakamoto; concentration: ConcentrationReport; ranking: WeightRanking; read: ResolvedWeights['weights'] } {
+  refuseSnapshotOnChainDenominator(db, dao, query)
+  const labelled = readLabelled(db, dao, query, labels)
+  const ranking = weightOrder(labelled.counted.weights)
+  return {
+    nakamoto: nakamotoOf(dao, labelled, query.threshold, labels, ranking),
+    concentration: concentrationOf(dao, labelled, labels, ranking),
+    ranking,
+    read: labelled.measured.weights,
+  }
+}
+
+function nakamotoOf(dao: Dao, { measured, counted }: Labelled, threshold: Ratio, labels: LoadedLabels, ranking?: WeightRanking): MeasuredNakamoto {
   // The same labels apply to the denominator's population (exclusions leave the total too).
   const denominated =
     measured.denominatorWeights === measured.weights ? counted : applyLabels({ weights: measured.denominatorWeights, labels: labels.map })
   // Its own total is the one nakamoto sums anyway: no second pass over a million weights.
   const total = denominated === counted ? undefined : weightKeys(denominated.weights).sum
-  const result = nakamoto({ weights: counted.weights, total, threshold: query.threshold })
+  const result = nakamoto({ weights: counted.weights, total, threshold, ...(ranking ? { ranking } : {}) })
   return { dao: dao.name, measured, result, labels: { file: labels.file, applied: counted }, names: counted.names }
 }
 
-export function measureConcentration(db: Db, dao: Dao, query: ResolveWeightsParameters, labels: LoadedLabels): ConcentrationReport {
-  const measured = resolveWeights(db, dao, query)
-  const counted = applyLabels({ weights: measured.weights, labels: labels.map })
-  return { dao: dao.name, measured, result: concentration({ weights: counted.weights }), labels: { file: labels.file, applied: counted } }
+function concentrationOf(dao: Dao, { measured, counted }: Labelled, labels: LoadedLabels, ranking?: WeightRanking): ConcentrationReport {
+  const result = concentration({ weights: counted.weights, ...(ranking ? { ranking } : {}) })
+  return { dao: dao.name, measured, result, labels: { file: labels.file, applied: counted } }
 }
 
 /** Snapshot vp is not in token units: votes cast on a Snapshot proposal are measured over their own total only. */

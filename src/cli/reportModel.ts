@@ -10,15 +10,16 @@ import type { Db } from '../store/db.js'
 import { getCursor, type Dao } from '../store/daos.js'
 import { daoKind, importedHolders } from '../store/imports.js'
 import { TOKEN_STREAM } from '../store/tokenLedger.js'
-import { balancesAt, delegationsAt, resolveTokenBlock, votingPowerAt } from '../store/tokenQueries.js'
+import { delegationsAt, packedWeightsAt, resolveTokenBlock } from '../store/tokenQueries.js'
 import { storedProposals, type ProposalRef, type VoteSource } from '../store/proposalVotes.js'
 import type { LoadedLabels } from '../config/labelsFile.js'
 import { lorenz } from '../analysis/lorenz.js'
 import { HALF, share } from '../analysis/ratio.js'
 import { delegationFlows } from '../analysis/delegationFlows.js'
+import type { Weights } from '../analysis/population.js'
 import { topWeights } from '../analysis/weightOrder.js'
 import type { BasisSection, DelegationSection, ProposalSourceSection, ReportModel, ReportBasis } from '../report/report.js'
-import { decisiveOfRefs, measureConcentration, measureNakamoto } from './measures.js'
+import { decisiveOfRefs, measureHolders } from './measures.js'
 import { UsageError } from '../errors.js'
 
 export type ReportQuery = {
@@ -42,16 +43,18 @@ export function gatherReport(db: Db, dao: Dao, query: ReportQuery, labels: Loade
     throw new UsageError(
       imported ? `DAO "${dao.name}" is imported: its holder weights have no block; drop --block.` : `DAO "${dao.name}" has no indexed token blocks, so --block does not apply; drop it.`,
     )
+  // Each basis's population as read (before labels), reused by the delegation flows at the same block.
+  const read = new Map<ReportBasis, Weights>()
   const bases: BasisSection[] = imported
     ? [
         unavailable('voting-power', `DAO "${dao.name}" is imported: it has no on-chain voting power`),
         unavailable('balance', `DAO "${dao.name}" is imported: it has no on-chain balances`),
         importedHolders(db, dao)
-          ? measureBasis(db, dao, 'imported', undefined, labels)
+          ? measureBasis(db, dao, 'imported', undefined, labels, read)
           : unavailable('imported', `no holders imported (govaudit import ${dao.name} --holders FILE.csv)`),
       ]
     : (['voting-power', 'balance'] as const).map((basis) =>
-        block === null ? unavailable(basis, `no token blocks indexed for "${dao.name}" yet`) : measureBasis(db, dao, basis, block, labels),
+        block === null ? unavailable(basis, `no token blocks indexed for "${dao.name}" yet`) : measureBasis(db, dao, basis, block, labels, read),
       )
   return {
     dao: dao.name,
@@ -60,24 +63,25 @@ export function gatherReport(db: Db, dao: Dao, query: ReportQuery, labels: Loade
     whales: query.whales,
     labelsFile: labels.file,
     bases,
-    delegation: block === null ? { available: false, reason: imported ? 'an imported DAO has no delegations' : 'no token blocks indexed yet' } : delegation(db, dao, block, labels),
+    delegation: block === null ? { available: false, reason: imported ? 'an imported DAO has no delegations' : 'no token blocks indexed yet' } : delegation(db, dao, block, labels, read),
     proposals: proposalSources(db, dao, query, labels),
   }
 }
 
 const unavailable = (basis: ReportBasis, reason: string): BasisSection => ({ basis, available: false, reason })
 
-function measureBasis(db: Db, dao: Dao, basis: ReportBasis, block: number | undefined, labels: LoadedLabels): BasisSection {
+function measureBasis(db: Db, dao: Dao, basis: ReportBasis, block: number | undefined, labels: LoadedLabels, read: Map<ReportBasis, Weights>): BasisSection {
   // `imported` is what resolveWeights answers for an imported DAO asked for its voting power.
-  const query = { basis: basis === 'imported' ? ('voting-power' as const) : basis, block }
-  const nakamoto = measureNakamoto(db, dao, { ...query, threshold: HALF }, labels)
+  const query = { basis: basis === 'imported' ? ('voting-power' as const) : basis, block, threshold: HALF }
+  const { nakamoto, concentration, ranking, read: population } = measureHolders(db, dao, query, labels)
+  read.set(basis, population)
   const counted = nakamoto.labels.applied
   return {
     basis,
     available: true,
     nakamoto,
-    concentration: measureConcentration(db, dao, query, labels),
-    lorenz: lorenz({ weights: counted.weights }),
+    concentration,
+    lorenz: lorenz({ weights: counted.weights, ranking }),
     top: topWeights(counted.weights, TOP_HOLDERS).map((w) => ({
       address: w.address,
       label: counted.names.get(w.address) ?? null,
@@ -87,11 +91,13 @@ function measureBasis(db: Db, dao: Dao, basis: ReportBasis, block: number | unde
   }
 }
 
-function delegation(db: Db, dao: Dao, block: number, labels: LoadedLabels): DelegationSection {
+/** The flows at `block`, from the populations the basis sections read there (before labels), not read again. */
+function delegation(db: Db, dao: Dao, block: number, labels: LoadedLabels, read: ReadonlyMap<ReportBasis, Weights>): DelegationSection {
+  const population = (basis: 'balance' | 'voting-power') => read.get(basis) ?? packedWeightsAt(db, dao, basis, block).weights
   const flows = delegationFlows({
-    balances: balancesAt(db, dao, block).weights,
+    balances: population('balance'),
     delegations: delegationsAt(db, dao, block).delegations,
-    votingPower: votingPowerAt(db, dao, block).weights,
+    votingPower: population('voting-power'),
     top: TOP_DELEGATES,
   })
   return { available: true, block, flows, names: new Map([...labels.map].map(([address, l]) => [address, l.label])) }

@@ -9,16 +9,15 @@ import { proposalVotes, storedProposals } from '../store/proposalVotes.js'
 import { NO_LABELS } from '../config/labelsFile.js'
 import type { Ratio } from '../analysis/ratio.js'
 import type { ScanMetrics } from '../report/scan.js'
-import { decisiveOfRefs, measureConcentration, measureNakamoto } from './measures.js'
+import { decisiveOfRefs, measureHolders, measureNakamoto } from './measures.js'
 
 export type ScanRowQuery = { threshold: Ratio; whales: number }
 
 export function measureScanRow(db: Db, dao: Dao, { threshold, whales }: ScanRowQuery): ScanMetrics {
-  const votingPower = measureNakamoto(db, dao, { basis: 'voting-power', threshold }, NO_LABELS)
-  // Both bases at the same block: the one voting power was read at (the cursor).
+  // Voting power measured both ways from one read; balance at the block it was read at (the cursor).
+  const { nakamoto: votingPower, concentration } = measureHolders(db, dao, { basis: 'voting-power', threshold }, NO_LABELS)
   const block = votingPower.measured.blockNumber ?? undefined
   const balance = measureNakamoto(db, dao, { basis: 'balance', block, threshold }, NO_LABELS)
-  const concentration = measureConcentration(db, dao, { basis: 'voting-power', block }, NO_LABELS)
   // No governor, or one with no proposals yet: nothing was decided, which is not an error.
   const refs = storedProposals(db, dao, 'governor')
   if (refs.length === 0) return { votingPower, balance, concentration, decisive: null, proposals: 0, voters: 0 }

@@ -146,6 +146,35 @@ describe('lorenz', () => {
     expect(lorenz({ weights: [], points: 4 }).curve.map((p) => p.y)).toEqual([0, 0.25, 0.5, 0.75, 1])
   })
 
+  test('equals the direct evaluation (sort ascending, cumulative sums) for any weights, ties and wide ones included', () => {
+    const reference = (ws: bigint[], points: number) => {
+      const ascending = ws.filter((w) => w > 0n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      const n = ascending.length
+      const total = ascending.reduce((a, w) => a + w, 0n)
+      const cumulative = [0n]
+      for (const w of ascending) cumulative.push(cumulative.at(-1)! + w)
+      const P = BigInt(points)
+      return Array.from({ length: points + 1 }, (_, j) => {
+        if (n === 0) return { x: j / points, y: j / points }
+        const position = BigInt(j) * BigInt(n)
+        const i = position / P
+        const num = i >= BigInt(n) ? total * P : cumulative[Number(i)]! * P + (position - i * P) * ascending[Number(i)]!
+        return { x: j / points, y: Number((num * 10n ** 18n) / (total * P)) / 1e18 }
+      })
+    }
+    const wide = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 10n ** 30n, max: 10n ** 30n + 3n }), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }))
+    fc.assert(
+      fc.property(fc.array(wide, { maxLength: 40 }), fc.integer({ min: 1, max: 60 }), (ws, points) => {
+        const got = lorenz({ weights: holders(...ws), points }).curve
+        const want = reference(ws, points)
+        for (let j = 0; j <= points; j++) {
+          expect(got[j]!.x).toBe(want[j]!.x)
+          expect(got[j]!.y).toBeCloseTo(want[j]!.y, 15)
+        }
+      }),
+    )
+  })
+
   test('monotone, convex, below the diagonal, ends at (1, 1)', () =>
     fc.assert(
       fc.property(fc.array(fc.bigInt({ min: 0n, max: 1000n }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 50 }), (ws, points) => {

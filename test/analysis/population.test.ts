@@ -9,6 +9,7 @@ import { listPopulation, packedPopulation, type Population } from '../../src/ana
 import { concentration } from '../../src/analysis/concentration.js'
 import { nakamoto } from '../../src/analysis/nakamoto.js'
 import { topWeights, weightOrder } from '../../src/analysis/weightOrder.js'
+import { lorenz } from '../../src/analysis/lorenz.js'
 import type { Weighted } from '../../src/analysis/weights.js'
 
 const MAX = 2n ** 256n - 1n
@@ -74,6 +75,18 @@ describe('packedPopulation', () => {
       { numRuns: 300 },
     ))
 
+  test('prefixSums along any order are the exact sums of the first entries', () =>
+    fc.assert(
+      fc.property(lists.chain((ws) => fc.tuple(fc.constant(ws), fc.shuffledSubarray([...ws.keys()], { minLength: ws.length }), fc.array(fc.nat({ max: ws.length }), { maxLength: 8 }))), ([ws, order, counts]) => {
+        const o = Uint32Array.from(order)
+        const sorted = [...counts].sort((a, b) => a - b)
+        const want = sorted.map((c) => order.slice(0, c).reduce((a, i) => a + ws[i]!.weight, 0n))
+        expect(packed(ws).prefixSums(o, sorted)).toEqual(want)
+        expect(listPopulation(ws).prefixSums(o, sorted)).toEqual(want)
+      }),
+      { numRuns: 300 },
+    ))
+
   test('moments flush before a double loses a unit: 70,000 full-width weights, multipliers up to 2^32 − 1', () => {
     // Every limb 0xffff and the largest multipliers: the column bounds are reached many times over.
     const ws = Array.from({ length: 70_000 }, (_, i) => ({ address: address(i), weight: MAX - BigInt(i) }))
@@ -89,6 +102,7 @@ describe('packedPopulation', () => {
         expect(concentration({ weights: p })).toEqual(concentration({ weights: ws }))
         expect(concentration({ weights: p, ranking: weightOrder(p) })).toEqual(concentration({ weights: ws }))
         expect(topWeights(p, 5)).toEqual(topWeights(ws, 5))
+        expect(lorenz({ weights: p, points: 7 })).toEqual(lorenz({ weights: ws, points: 7 }))
       }),
       { numRuns: 200 },
     ))
