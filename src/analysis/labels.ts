@@ -1,5 +1,5 @@
 import { byWeightDesc, type Weighted } from './weights.js'
-import { entriesOf, type Weights } from './population.js'
+import { asPopulation, relabelledPopulation, type Weights } from './population.js'
 
 /** What a labels CSV says about one address. */
 export type Label = { label: string; entity?: string; exclude?: boolean }
@@ -39,8 +39,6 @@ export type ApplyLabelsResult = {
   names: Map<string, string>
 }
 
-const UPPERCASE = /[A-Z]/
-
 /** The address key an entity gets in merged weights. */
 export function entityAddress(entity: string): string {
   return `entity:${entity}`
@@ -57,48 +55,65 @@ export function entityAddress(entity: string): string {
  * `weights` holds one entry per address, as every store read and `mergeVotes` give it
  * (`mergeByAddress` makes any list so). Unlabelled entries are passed through as the same
  * objects, in input order (every measure ranks for itself): a million holders cost one
- * map lookup each (and, packed, an object each), and with no labels at all, nothing.
+ * map lookup each (packed, an address string each, and no copy), and with no labels at all, nothing.
  */
 export function applyLabels({ weights: given, labels }: ApplyLabelsParameters): ApplyLabelsResult {
   const names = new Map<string, string>()
   if (labels.size === 0) return { weights: given, excluded: [], excludedWeight: 0n, merged: [], names }
-  const weights = entriesOf(given)
+  const population = asPopulation(given)
+  // A list comes out as a list (input order, an entity where its first address was); a
+  // packed population stays packed, with the entries labels take out counted as zero
+  // and the rows they make added at its end.
+  const list = Array.isArray(given)
+  const out: Weighted[] = []
+  const zeroed: number[] = []
   const byAddress = new Map<string, Label>()
   for (const [address, label] of labels) byAddress.set(address.toLowerCase(), label)
-  const out: Weighted[] = []
   const excluded = new Map<string, ExcludedWeight>()
   // An entity's output row is created at its first address and summed into after.
   const entities = new Map<string, { row: Weighted; addresses: Set<string> }>()
-  for (const w of weights) {
-    // Addresses are lowercase throughout govaudit: lowercasing a million of them would cost more than the lookup.
-    const label = byAddress.get(w.address) ?? (UPPERCASE.test(w.address) ? byAddress.get(w.address.toLowerCase()) : undefined)
-    if (label === undefined) {
-      out.push(w)
-      continue
+  const relabel = (i: number): void => {
+    const raw = population.address(i)
+    const address = raw.toLowerCase()
+    const label = byAddress.get(address)!
+    if (!label.exclude && label.entity === undefined && address === raw) {
+      names.set(address, label.label)
+      if (list) out.push(population.entry(i))
+      return
     }
-    const address = w.address.toLowerCase()
+    if (!list) zeroed.push(i)
+    const weight = population.weight(i)
     if (label.exclude) {
       const prev = excluded.get(address)
-      excluded.set(address, { address, label: label.label, weight: (prev?.weight ?? 0n) + w.weight })
+      excluded.set(address, { address, label: label.label, weight: (prev?.weight ?? 0n) + weight })
     } else if (label.entity !== undefined) {
       const e = entities.get(label.entity)
       if (e) {
-        e.row.weight += w.weight
+        e.row.weight += weight
         e.addresses.add(address)
       } else {
-        const row = { address: entityAddress(label.entity), weight: w.weight }
+        const row = { address: entityAddress(label.entity), weight }
         entities.set(label.entity, { row, addresses: new Set([address]) })
         names.set(row.address, label.entity)
         out.push(row)
       }
     } else {
       names.set(address, label.label)
-      out.push(address === w.address ? w : { address, weight: w.weight })
+      out.push({ address, weight })
     }
   }
+  // Only labelled entries need a look; a list passes the others through, in order.
+  const labelled = population.indicesOf(byAddress)
+  if (!list) labelled.forEach(relabel)
+  else
+    for (let i = 0, next = 0; i < population.size; i++)
+      if (labelled[next] === i) {
+        next++
+        relabel(i)
+      } else out.push(population.entry(i))
   const excludedList = [...excluded.values()].sort(byWeightDesc)
   return {
-    weights: out,
+    weights: list ? out : relabelledPopulation(population, zeroed, out),
     excluded: excludedList,
     excludedWeight: excludedList.reduce((a, e) => a + e.weight, 0n),
     merged: [...entities]

@@ -30,6 +30,8 @@ export interface Population {
   moments(multiplier: Uint32Array): { squares: bigint; weighted: bigint }
   /** For each count c (ascending), the exact sum of the weights of order[0], …, order[c − 1]. */
   prefixSums(order: Uint32Array, counts: readonly number[]): bigint[]
+  /** Ascending indices of the entries whose address, lowercased, is one of `addresses` (lowercase keys). */
+  indicesOf(addresses: ReadonlyMap<string, unknown>): number[]
 }
 
 export type PopulationKeys = { keys: Float64Array; population: number; sum: bigint }
@@ -100,16 +102,8 @@ export function listPopulation(weights: readonly Weighted[]): Population {
       }
       return { squares, weighted }
     },
-    prefixSums(order, counts) {
-      const sums: bigint[] = []
-      let sum = 0n
-      let r = 0
-      for (const count of counts) {
-        for (; r < count; r++) sum += weights[order[r]!]!.weight
-        sums.push(sum)
-      }
-      return sums
-    },
+    prefixSums: (order, counts) => bigintPrefixSums((i) => weights[i]!.weight, order, counts),
+    indicesOf: (addresses) => stringIndicesOf((i) => weights[i]!.address, 0, weights.length, addresses),
   }
 }
 
@@ -130,6 +124,8 @@ const LIMBS = WORD / 2
 // Largest integer every double below it holds exactly: accumulators are flushed into
 // bigints before they could pass it.
 const EXACT = 2 ** 53
+// ASCII case bit of four characters at once: lowercases A–F, leaves digits and 'x' as they are.
+const LOWER = 0x20202020
 const BYTE_POWER = Float64Array.from({ length: WORD + 1 }, (_, i) => 2 ** (8 * i))
 
 /**
@@ -230,6 +226,22 @@ export function packedPopulation({ bytes, size, stride, wordOffset, address }: P
       }
       return sums
     },
+    indicesOf(addresses) {
+      // A million address strings cost more than the lookups: compare the first four
+      // characters after '0x' as one number (lowercased), and build a string only then.
+      const heads = new Set<number>()
+      for (const a of addresses.keys()) {
+        if (a.length < 6) return stringIndicesOf(address, 0, size, addresses)
+        heads.add((((a.charCodeAt(2) << 24) | (a.charCodeAt(3) << 16) | (a.charCodeAt(4) << 8) | a.charCodeAt(5)) | LOWER) >>> 0)
+      }
+      const found: number[] = []
+      for (let i = 0; i < size; i++) {
+        const o = i * stride
+        if (o + 6 > bytes.length || !heads.has((view.getUint32(o + 2) | LOWER) >>> 0)) continue
+        if (addresses.has(address(i).toLowerCase())) found.push(i)
+      }
+      return found
+    },
   }
   function scan(): PopulationKeys & { widest: number } {
     const keys = new Float64Array(size)
@@ -278,3 +290,82 @@ export function packedPopulation({ bytes, size, stride, wordOffset, address }: P
   }
   return population
 }
+
+/**
+ * `base` with the entries at `zeroed` counted as weight 0 and `added` appended: what
+ * labels make of a packed population (excluded and merged addresses leave it, entity rows
+ * join it) without copying the million entries that keep their weight. A zero weight is
+ * not a holder, so every measure sees exactly the population labels describe.
+ */
+export function relabelledPopulation(base: Population, zeroed: readonly number[], added: readonly Weighted[]): Population {
+  const n = base.size
+  const gone = new Uint8Array(n)
+  for (const i of zeroed) gone[i] = 1
+  const weight = (i: number): bigint => (i >= n ? added[i - n]!.weight : gone[i] ? 0n : base.weight(i))
+  const address = (i: number): string => (i >= n ? added[i - n]!.address : base.address(i))
+  const removed = [...new Set(zeroed)].map((i) => base.weight(i))
+  return {
+    size: n + added.length,
+    address,
+    weight,
+    entry: (i) => (i < n && !gone[i] ? base.entry(i) : { address: address(i), weight: weight(i) }),
+    compare(i, j) {
+      if (i < n && j < n && !gone[i] && !gone[j]) return base.compare(i, j)
+      const x = weight(i)
+      const y = weight(j)
+      return x === y ? 0 : x < y ? -1 : 1
+    },
+    keys() {
+      const own = base.keys()
+      const keys = new Float64Array(n + added.length)
+      keys.set(own.keys)
+      let population = own.population
+      let sum = own.sum
+      for (const [k, i] of [...new Set(zeroed)].entries()) {
+        if (keys[i]! > 0) population--
+        sum -= removed[k]!
+        keys[i] = 0
+      }
+      const extra = listPopulation(added).keys()
+      keys.set(extra.keys, n)
+      return { keys, population: population + extra.population, sum: sum + extra.sum }
+    },
+    moments(multiplier) {
+      const own = base.moments(multiplier.subarray(0, n))
+      const extra = listPopulation(added).moments(multiplier.subarray(n))
+      let { squares, weighted } = own
+      for (const [k, i] of [...new Set(zeroed)].entries()) {
+        const w = removed[k]!
+        squares -= w * w
+        weighted -= BigInt(multiplier[i]!) * w
+      }
+      return { squares: squares + extra.squares, weighted: weighted + extra.weighted }
+    },
+    prefixSums: (order, counts) => bigintPrefixSums(weight, order, counts),
+    indicesOf: (addresses) => [...base.indicesOf(addresses), ...stringIndicesOf(address, n, n + added.length, addresses)],
+  }
+}
+
+/** `prefixSums` one bigint at a time. */
+function bigintPrefixSums(weight: (i: number) => bigint, order: Uint32Array, counts: readonly number[]): bigint[] {
+  const sums: bigint[] = []
+  let sum = 0n
+  let r = 0
+  for (const count of counts) {
+    for (; r < count; r++) sum += weight(order[r]!)
+    sums.push(sum)
+  }
+  return sums
+}
+
+/** `indicesOf` by string, for entries from..to − 1 (govaudit's addresses are lowercase: only others are lowercased). */
+function stringIndicesOf(address: (i: number) => string, from: number, to: number, addresses: ReadonlyMap<string, unknown>): number[] {
+  const found: number[] = []
+  for (let i = from; i < to; i++) {
+    const a = address(i)
+    if (addresses.has(a) || (UPPERCASE.test(a) && addresses.has(a.toLowerCase()))) found.push(i)
+  }
+  return found
+}
+
+const UPPERCASE = /[A-Z]/

@@ -10,6 +10,8 @@ import { concentration } from '../../src/analysis/concentration.js'
 import { nakamoto } from '../../src/analysis/nakamoto.js'
 import { topWeights, weightOrder } from '../../src/analysis/weightOrder.js'
 import { lorenz } from '../../src/analysis/lorenz.js'
+import { applyLabels, type Label } from '../../src/analysis/labels.js'
+import { entriesOf } from '../../src/analysis/population.js'
 import type { Weighted } from '../../src/analysis/weights.js'
 
 const MAX = 2n ** 256n - 1n
@@ -105,5 +107,30 @@ describe('packedPopulation', () => {
         expect(lorenz({ weights: p, points: 7 })).toEqual(lorenz({ weights: ws, points: 7 }))
       }),
       { numRuns: 200 },
+    ))
+
+  test('labels keep a packed population packed and measure exactly as on the list', () =>
+    fc.assert(
+      fc.property(
+        lists,
+        fc.array(fc.tuple(fc.nat({ max: 59 }), fc.constantFrom<Label>({ label: 'T', exclude: true }, { label: 'A', entity: 'a' }, { label: 'B', entity: 'b' }, { label: 'named' })), { maxLength: 12 }),
+        (lower, picks) => {
+          // Some addresses in upper case: labels match them lowercased, packed or not.
+          const ws = lower.map((w, i) => (i % 3 === 1 ? { address: `0x${w.address.slice(2).toUpperCase()}`, weight: w.weight } : w))
+          const labels = new Map(picks.filter(([i]) => i < ws.length).map(([i, label]) => [address(i), label]))
+          const fromList = applyLabels({ weights: ws, labels })
+          const fromPacked = applyLabels({ weights: packed(ws), labels })
+          if (labels.size > 0) expect(Array.isArray(fromPacked.weights)).toBe(false)
+          expect({ ...fromPacked, weights: null }).toEqual({ ...fromList, weights: null })
+          const byAddress = (xs: readonly { address: string; weight: bigint }[]) =>
+            xs.filter((w) => w.weight > 0n).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0))
+          expect(byAddress(entriesOf(fromPacked.weights))).toEqual(byAddress(entriesOf(fromList.weights)))
+          expect(nakamoto({ weights: fromPacked.weights })).toEqual(nakamoto({ weights: fromList.weights }))
+          expect(concentration({ weights: fromPacked.weights })).toEqual(concentration({ weights: fromList.weights }))
+          expect(lorenz({ weights: fromPacked.weights, points: 5 })).toEqual(lorenz({ weights: fromList.weights, points: 5 }))
+          expect(topWeights(fromPacked.weights, 4)).toEqual(topWeights(fromList.weights, 4))
+        },
+      ),
+      { numRuns: 300 },
     ))
 })
