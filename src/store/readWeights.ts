@@ -9,8 +9,14 @@
  * stay that way: `readPackedWeights` returns them as one buffer that the analysis reads
  * by index (`packedPopulation` in src/analysis/population.ts). Zero amounts are left out
  * by SQL. The blobs are cut by the address's first hex digit (16 ranges that together
- * cover every string, so nothing is missed whatever is stored), which keeps each one to a
- * sixteenth of the population without a keyset query per chunk.
+ * cover every string, so nothing is missed whatever is stored): each is a sixteenth of
+ * the population (SQLite's 1 GB blob limit would be met past ~200 million holders).
+ *
+ * All ranges are read from one state of the file: in one transaction on the calling
+ * connection, or — for a large population outside a transaction — the last ranges on a
+ * worker thread's own connection while the caller reads the first, checked by
+ * `PRAGMA data_version` (unchanged before and after: nobody committed in between) and
+ * otherwise read again in one transaction.
  *
  * Every record must start with `0x` where the fixed width puts it, and each blob must hold
  * exactly one record per row: an address of another length, or an amount that is not 64
@@ -23,8 +29,7 @@ import { fileURLToPath } from 'node:url'
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import type { Db } from './db.js'
 import { fromWord } from './amount.js'
-import { StoreError } from '../errors.js'
-import { entriesOf, type PackedRecords } from '../analysis/population.js'
+import { asPopulation, type PackedRecords } from '../analysis/population.js'
 
 export type WeightRow = { address: string; weight: bigint }
 
@@ -49,21 +54,16 @@ const PARALLEL_ROWS = 200_000
 /** Ranges read on the calling thread; the other thread, which starts ~60 ms later, takes the rest. */
 const MINE = 10
 const WORKER_FILE = new URL('./readWeightsWorker.js', import.meta.url)
-/** A read that keeps meeting commits from another connection gives up after this many tries. */
-const TRIES = 3
+/** How long the caller waits for the thread, as a multiple of its own share's time (then reads that share itself). */
+const PATIENCE = 5
 
-type Params = Record<string, string | number>
-type Chunk = { records: Uint8Array | null; n: number }
+type Params = ReadWeightsParameters['params']
+export type Chunk = { records: Uint8Array | null; n: number }
 export type RangeQuery = { sql: string; params: Params }
-export type RangeReply = { ok: true; chunks: Chunk[] } | { ok: false; message: string }
+export type RangeReply = { ok: true; chunks: Chunk[] } | { ok: false }
 export type ReadWorkerSetup = { file: string; mmapSize: number; queries: RangeQuery[]; port: MessagePort; done: SharedArrayBuffer }
 
-/**
- * Every row with a non-zero amount, in address order, packed; or as rows when some record
- * has another shape. A large population is read on two threads, the second on its own
- * connection; both halves must come from one state of the file, so the read is repeated
- * when another connection committed meanwhile (`PRAGMA data_version` moved).
- */
+/** Every row with a non-zero amount, in address order, packed; or as rows when some record has another shape. */
 export function readPackedWeights(db: Db, { rows, account, params }: ReadWeightsParameters): PackedRecords | WeightRow[] {
   // Ranges by the first hex digit: below '0x1', then [0xd, 0xd+1), then from '0xf' on.
   const ranges = Array.from(DIGITS, (_, d): RangeQuery => {
@@ -79,57 +79,73 @@ export function readPackedWeights(db: Db, { rows, account, params }: ReadWeights
     }
     return { sql: rows(conditions.join(' AND ')), params: { ...params, ...bounds } }
   })
-  // As a BLOB: bytes copied as they are instead of decoded as UTF-8.
+  // As a BLOB: bytes copied as they are instead of decoded as UTF-8. In address order: SQLite
+  // keeps the subquery's ORDER BY for group_concat (an `ORDER BY a` inside the aggregate
+  // would sort again, doubling the time); the tests compare with an ordered plain query.
   const queries = ranges.map(({ sql, params }) => ({
     sql: `SELECT CAST(group_concat(a || unhex(w), '') FILTER (WHERE w != '${ZERO_WORD}') AS BLOB) AS records,
                  count(*) FILTER (WHERE w != '${ZERO_WORD}') AS n
           FROM (${sql})`,
     params,
   }))
-  for (let attempt = 1; ; attempt++) {
-    const version = dataVersion(db)
-    const chunks = readRanges(db, queries)
-    if (dataVersion(db) === version) return chunks.every((c) => wellFormed(c.records, c.n)) ? pack(chunks) : readRows(db, ranges)
-    if (attempt === TRIES)
-      throw new StoreError(`The database changed ${TRIES} times while a population was read from it (another process is writing); try again when it is done.`)
-  }
+  // The caller's transaction is a state the thread's connection cannot share.
+  const threaded = !db.inTransaction && !db.memory && fs.existsSync(fileURLToPath(WORKER_FILE))
+  const version = dataVersion(db)
+  let chunks = threaded ? readRanges(db, queries, true) : inOneState(db, () => readRanges(db, queries, false))
+  if (threaded && dataVersion(db) !== version) chunks = inOneState(db, () => readRanges(db, queries, false))
+  return chunks.every((c) => wellFormed(c.records, c.n)) ? pack(chunks) : inOneState(db, () => readRows(db, ranges))
 }
+
+/** `read` in one transaction: every statement sees one state of the file (a savepoint inside the caller's transaction). */
+const inOneState = <T>(db: Db, read: () => T): T => db.transaction(read)()
 
 /** Every row with a non-zero amount, in address order, as objects. */
 export function readWeights(db: Db, p: ReadWeightsParameters): WeightRow[] {
   const read = readPackedWeights(db, p)
-  return Array.isArray(read) ? read : [...entriesOf(read)]
+  if (Array.isArray(read)) return read
+  const population = asPopulation(read)
+  return Array.from({ length: population.size }, (_, i) => population.entry(i))
 }
 
 const dataVersion = (db: Db) => db.pragma('data_version', { simple: true }) as number
 
-/** The chunks of every range, in range order: the last ones on a second thread when the population is large. */
-function readRanges(db: Db, queries: RangeQuery[]): Chunk[] {
+/** The chunks of every range, in range order: the last ones on a second thread when asked and the population is large. */
+function readRanges(db: Db, queries: RangeQuery[], threaded: boolean): Chunk[] {
   const run = (q: RangeQuery) => db.prepare(q.sql).get(q.params) as Chunk
   const first = run(queries[0]!)
-  if (first.n * queries.length < PARALLEL_ROWS || db.memory || !fs.existsSync(fileURLToPath(WORKER_FILE)))
-    return [first, ...queries.slice(1).map(run)]
+  if (!threaded || first.n * queries.length < PARALLEL_ROWS) return [first, ...queries.slice(1).map(run)]
   // The same memory map as this connection's (openDb's): reading through it is what makes the ranges fast.
   const theirs = startRead({ file: db.name, mmapSize: db.pragma('mmap_size', { simple: true }) as number }, queries.slice(MINE))
+  const started = performance.now()
   const mine = [first, ...queries.slice(1, MINE).map(run)]
-  const reply = theirs()
-  // A thread that could not read says why; the same queries run here then fail the same way, or succeed.
+  const reply = theirs(Math.max(1000, PATIENCE * (performance.now() - started)))
+  // A thread that could not read (or not in time): the same queries run here fail the same way, or succeed.
   return [...mine, ...(reply.ok ? reply.chunks : queries.slice(MINE).map(run))]
 }
 
-/** Starts a thread on `queries`; the returned function blocks until its reply is in. */
-function startRead(file: Pick<ReadWorkerSetup, 'file' | 'mmapSize'>, queries: RangeQuery[]): () => RangeReply {
+/**
+ * Starts a thread on `queries`; the returned function blocks until its reply is in, or
+ * `timeoutMs` passed (a thread that could not even start or was killed answers `ok: false`).
+ */
+function startRead(file: Pick<ReadWorkerSetup, 'file' | 'mmapSize'>, queries: RangeQuery[]): (timeoutMs: number) => RangeReply {
   const done = new SharedArrayBuffer(4)
   const { port1, port2 } = new MessageChannel()
   const setup: ReadWorkerSetup = { ...file, queries, port: port2, done }
-  new Worker(WORKER_FILE, { workerData: setup, transferList: [port2] }).unref()
-  return () => {
-    // The thread always replies (its work is in a try); a native crash would end the process.
-    Atomics.wait(new Int32Array(done), 0, 0)
-    const reply = receiveMessageOnPort(port1)?.message as RangeReply | undefined
+  let worker: Worker
+  try {
+    worker = new Worker(WORKER_FILE, { workerData: setup, transferList: [port2] })
+  } catch {
     port1.close()
-    if (reply === undefined) throw new StoreError('The population reader thread ended without an answer.')
-    return reply
+    return () => ({ ok: false })
+  }
+  worker.unref()
+  return (timeoutMs) => {
+    // The thread sets the flag whatever happens to its work; only a killed thread would not.
+    const answered = Atomics.wait(new Int32Array(done), 0, 0, timeoutMs) !== 'timed-out'
+    const reply = answered ? (receiveMessageOnPort(port1)?.message as RangeReply | undefined) : undefined
+    port1.close()
+    if (!answered) void worker.terminate()
+    return reply ?? { ok: false }
   }
 }
 

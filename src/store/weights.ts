@@ -3,8 +3,8 @@
  * total of — read from whichever tables hold them:
  *
  * | basis          | indexed DAO                           | imported DAO                    |
- * | voting-power   | votingPowerAt(block), default cursor   | imported holders ("imported")   |
- * | balance        | balancesAt(block), default cursor      | imported holders ("imported")   |
+ * | voting-power   | packedWeightsAt(block), default cursor | imported holders ("imported")   |
+ * | balance        | packedWeightsAt(block), default cursor | imported holders ("imported")   |
  * | votes          | votes cast on --proposal (any source)  | votes cast on --proposal        |
  *
  * Denominators: total-voting-power (sum of voting power at the block), total-supply (sum of
@@ -20,7 +20,7 @@
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import type { Basis, Denominator } from '../config/analysisOptions.js'
-import { balancesAt, packedWeightsAt, votingPowerAt, type AccountWeight } from './tokenQueries.js'
+import { packedWeightsAt, type AccountWeight } from './tokenQueries.js'
 import type { PackedRecords } from '../analysis/population.js'
 import { daoKind, importedHolders, type ImportedHolders } from './imports.js'
 import { listProposals, proposalVotesCast, type ProposalRef, type VoteSource } from './proposalVotes.js'

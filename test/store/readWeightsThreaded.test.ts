@@ -69,6 +69,8 @@ describe.skipIf(!built)('readPackedWeights on two threads (dist/)', () => {
       const packed = dist.readPackedWeights(db, BALANCES)
       expect(Array.isArray(packed)).toBe(false)
       expect(firstDifference(dist.readWeights(db, BALANCES), expected)).toBeNull()
+      // Inside the caller's transaction (a state another connection cannot share): one thread, the same rows.
+      expect(firstDifference(db.transaction(() => dist.readWeights(db, BALANCES))(), expected)).toBeNull()
 
       // An address of another length among the worker's ranges (0xa.. on): read row by row, still exact.
       db.prepare(`INSERT INTO balance (dao_id, holder, balance) VALUES (1, '0xeshort', ?)`).run('0'.repeat(63) + '7')
