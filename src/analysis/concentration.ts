@@ -49,7 +49,7 @@ export type ConcentrationResult = {
 export function concentration({ weights: given, ranking }: ConcentrationParameters): ConcentrationResult {
   const weights = asPopulation(given)
   ranking ??= weightOrder(weights) // checks weights >= 0
-  const { order, keys, population: n, sum: total } = ranking
+  const { order, population: n, sum: total } = ranking
   if (n === 0) {
     const zero: Ratio = { num: 0n, den: 1n }
     return {

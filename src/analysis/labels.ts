@@ -25,9 +25,10 @@ export type MergedEntity = { entity: string; address: string; addresses: string[
 
 export type ApplyLabelsResult = {
   /**
-   * Weights after merging and excluding, in input order (entities where their first
-   * address was); an entity appears as `entity:<name>`. Without labels, the input itself
-   * (packed records stay packed): nothing is copied.
+   * Weights after merging and excluding; an entity appears as `entity:<name>`. A list
+   * comes back as a list in input order (an entity where its first address was); packed
+   * records stay packed, the entries labels took out counted as weight 0 and the entity
+   * rows appended. Without labels, the input itself: nothing is copied.
    */
   weights: Weights
   /** Addresses dropped from the population and the denominator, byWeightDesc. */
@@ -54,16 +55,14 @@ export function entityAddress(entity: string): string {
  *
  * `weights` holds one entry per address, as every store read and `mergeVotes` give it
  * (`mergeByAddress` makes any list so). Unlabelled entries are passed through as the same
- * objects, in input order (every measure ranks for itself): a million holders cost one
- * map lookup each (packed, an address string each, and no copy), and with no labels at all, nothing.
+ * objects, in input order (every measure ranks for itself): a million listed holders cost
+ * one map lookup each, packed ones a four-character comparison each and no copy
+ * (`Population.indicesOf`), and with no labels at all, nothing.
  */
 export function applyLabels({ weights: given, labels }: ApplyLabelsParameters): ApplyLabelsResult {
   const names = new Map<string, string>()
   if (labels.size === 0) return { weights: given, excluded: [], excludedWeight: 0n, merged: [], names }
   const population = asPopulation(given)
-  // A list comes out as a list (input order, an entity where its first address was); a
-  // packed population stays packed, with the entries labels take out counted as zero
-  // and the rows they make added at its end.
   const list = Array.isArray(given)
   const out: Weighted[] = []
   const zeroed: number[] = []
@@ -113,7 +112,7 @@ export function applyLabels({ weights: given, labels }: ApplyLabelsParameters): 
       } else out.push(population.entry(i))
   const excludedList = [...excluded.values()].sort(byWeightDesc)
   return {
-    weights: list ? out : relabelledPopulation(population, zeroed, out),
+    weights: list ? out : relabelledPopulation({ base: population, zeroed, added: out }),
     excluded: excludedList,
     excludedWeight: excludedList.reduce((a, e) => a + e.weight, 0n),
     merged: [...entities]

@@ -69,11 +69,7 @@ export function listPopulation(weights: readonly Weighted[]): Population {
     address: (i) => weights[i]!.address,
     weight: (i) => weights[i]!.weight,
     entry: (i) => weights[i]!,
-    compare(i, j) {
-      const x = weights[i]!.weight
-      const y = weights[j]!.weight
-      return x === y ? 0 : x < y ? -1 : 1
-    },
+    compare: (i, j) => compareBigints(weights[i]!.weight, weights[j]!.weight),
     keys() {
       const n = weights.length
       const keys = new Float64Array(n)
@@ -108,7 +104,7 @@ export function listPopulation(weights: readonly Weighted[]): Population {
 }
 
 export type PackedRecords = {
-  /** `size` records of `stride` bytes each. */
+  /** `size` records of `stride` bytes each, each starting with its address in ASCII (`0x…`, as `address(i)` reads it). */
   bytes: Uint8Array
   size: number
   stride: number
@@ -297,52 +293,49 @@ export function packedPopulation({ bytes, size, stride, wordOffset, address }: P
  * join it) without copying the million entries that keep their weight. A zero weight is
  * not a holder, so every measure sees exactly the population labels describe.
  */
-export function relabelledPopulation(base: Population, zeroed: readonly number[], added: readonly Weighted[]): Population {
+export function relabelledPopulation({ base, zeroed, added }: { base: Population; zeroed: readonly number[]; added: readonly Weighted[] }): Population {
   const n = base.size
   const gone = new Uint8Array(n)
   for (const i of zeroed) gone[i] = 1
+  const removed = [...new Set(zeroed)].map((i) => ({ i, weight: base.weight(i) }))
   const weight = (i: number): bigint => (i >= n ? added[i - n]!.weight : gone[i] ? 0n : base.weight(i))
   const address = (i: number): string => (i >= n ? added[i - n]!.address : base.address(i))
-  const removed = [...new Set(zeroed)].map((i) => base.weight(i))
+  let keys: PopulationKeys | undefined
   return {
     size: n + added.length,
     address,
     weight,
     entry: (i) => (i < n && !gone[i] ? base.entry(i) : { address: address(i), weight: weight(i) }),
-    compare(i, j) {
-      if (i < n && j < n && !gone[i] && !gone[j]) return base.compare(i, j)
-      const x = weight(i)
-      const y = weight(j)
-      return x === y ? 0 : x < y ? -1 : 1
-    },
+    compare: (i, j) => (i < n && j < n && !gone[i] && !gone[j] ? base.compare(i, j) : compareBigints(weight(i), weight(j))),
     keys() {
+      if (keys) return keys
       const own = base.keys()
-      const keys = new Float64Array(n + added.length)
-      keys.set(own.keys)
+      const all = new Float64Array(n + added.length)
+      all.set(own.keys)
       let population = own.population
       let sum = own.sum
-      for (const [k, i] of [...new Set(zeroed)].entries()) {
-        if (keys[i]! > 0) population--
-        sum -= removed[k]!
-        keys[i] = 0
+      for (const { i, weight } of removed) {
+        if (all[i]! > 0) population--
+        sum -= weight
+        all[i] = 0
       }
       const extra = listPopulation(added).keys()
-      keys.set(extra.keys, n)
-      return { keys, population: population + extra.population, sum: sum + extra.sum }
+      all.set(extra.keys, n)
+      return (keys = { keys: all, population: population + extra.population, sum: sum + extra.sum })
     },
     moments(multiplier) {
       const own = base.moments(multiplier.subarray(0, n))
       const extra = listPopulation(added).moments(multiplier.subarray(n))
       let { squares, weighted } = own
-      for (const [k, i] of [...new Set(zeroed)].entries()) {
-        const w = removed[k]!
-        squares -= w * w
-        weighted -= BigInt(multiplier[i]!) * w
+      for (const { i, weight } of removed) {
+        squares -= weight * weight
+        weighted -= BigInt(multiplier[i]!) * weight
       }
       return { squares: squares + extra.squares, weighted: weighted + extra.weighted }
     },
     prefixSums: (order, counts) => bigintPrefixSums(weight, order, counts),
-    indicesOf: (addresses) => [...base.indicesOf(addresses), ...stringIndicesOf(address, n, n + added.length, addresses)],
+    // Entries labels took out are no longer there to be found.
+    indicesOf: (addresses) => [...base.indicesOf(addresses).filter((i) => !gone[i]), ...stringIndicesOf(address, n, n + added.length, addresses)],
   }
 }
 
@@ -369,3 +362,5 @@ function stringIndicesOf(address: (i: number) => string, from: number, to: numbe
 }
 
 const UPPERCASE = /[A-Z]/
+
+const compareBigints = (x: bigint, y: bigint): number => (x === y ? 0 : x < y ? -1 : 1)
