@@ -32,6 +32,34 @@ const itemsArb = fc
   .map((xs) => xs.map((x, i) => ({ id: `i${i}`, ...x })))
 
 describe('minimumRemoval', () => {
+  test('without a budget the chosen ids are the shortest prefix of the items sorted by key, then cost, then id (stable)', () =>
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            // Keys that collide as doubles (10^30 + a few) as well as small ones, with ties.
+            key: fc.oneof(fc.bigInt({ min: -3n, max: 15n }), fc.bigInt({ min: 10n ** 30n, max: 10n ** 30n + 3n })),
+            cost: fc.bigInt({ min: 0n, max: 3n }),
+            id: fc.constantFrom('a', 'b', 'c', 'd'),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.bigInt({ min: 1n, max: 4n * 10n ** 30n }),
+        (items, target) => {
+          const sorted = items
+            .filter((it) => it.key > 0n)
+            .map((it, i) => ({ it, i }))
+            .sort((x, y) => (x.it.key !== y.it.key ? (x.it.key > y.it.key ? -1 : 1) : x.it.cost !== y.it.cost ? (x.it.cost < y.it.cost ? -1 : 1) : x.it.id < y.it.id ? -1 : x.it.id > y.it.id ? 1 : x.i - y.i))
+            .map((x) => x.it)
+          let sum = 0n
+          const k = sorted.findIndex((it) => (sum += it.key) >= target)
+          const got = minimumRemoval({ items, target })
+          expect(got).toEqual(k < 0 ? { count: null, chosen: [], exact: true } : { count: k + 1, chosen: sorted.slice(0, k + 1).map((it) => it.id), exact: true })
+        },
+      ),
+      { numRuns: 500 },
+    ))
+
   test('worked: greedy prefix 10+9 breaks the budget, 10+6+6 does not', () => {
     const items = [
       { id: 'x', key: 10n, cost: 4n },
