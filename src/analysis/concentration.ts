@@ -1,4 +1,5 @@
 import { reduceRatio, share, type Ratio } from './ratio.js'
+import { nakamoto } from './nakamoto.js'
 import { settleRuns, weightOrder, type WeightOrderResult, type WeightRanking } from './weightOrder.js'
 import { asPopulation, type Population, type Weights } from './population.js'
 
@@ -31,6 +32,12 @@ export type ConcentrationResult = {
   top100: number
   /** Exact sums behind top1..top100 (fewer holders than n: all of them). */
   topWeight: TopWeights
+  /**
+   * Nakamoto coefficient over this population's own total: the fewest holders with
+   * strictly more than half of it (`nakamoto` with its default threshold); null when
+   * nobody holds anything.
+   */
+  nakamoto: number | null
 }
 
 /**
@@ -41,6 +48,7 @@ export type ConcentrationResult = {
  * - Entropy in nats: −Σ p_i ln p_i with p_i = w_i / T as floats (ln has no exact form;
  *   error ~1e-15 relative per term). ln(n) for n equal holders.
  * - topN: share of the N largest (all of them when fewer than N).
+ * - nakamoto: the fewest holders with more than half of T.
  *
  * Edges: no holders (empty or all zero) → population 0, total 0, every measure 0 (Gini
  * 0/1, HHI 0/1). One holder → Gini 0 (no inequality among holders; zero-weight
@@ -54,7 +62,7 @@ export function concentration({ weights: given, ranking }: ConcentrationParamete
     const zero: Ratio = { num: 0n, den: 1n }
     return {
       population: 0, total: 0n, giniExact: zero, gini: 0, hhiExact: zero, hhi: 0, entropy: 0,
-      top1: 0, top5: 0, top10: 0, top100: 0, topWeight: { top1: 0n, top5: 0n, top10: 0n, top100: 0n },
+      top1: 0, top5: 0, top10: 0, top100: 0, topWeight: { top1: 0n, top5: 0n, top10: 0n, top100: 0n }, nakamoto: null,
     }
   }
   // Exact by weight (ties do not change any measure), so each holder's rank is exact.
@@ -88,6 +96,8 @@ export function concentration({ weights: given, ranking }: ConcentrationParamete
     top10: share(topWeight.top10, total),
     top100: share(topWeight.top100, total),
     topWeight,
+    // On the ranking settled above, so no second sort.
+    nakamoto: nakamoto({ weights, ranking }).k,
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Rendering for `govaudit concentration`: Gini (over which population), HHI (0..10000),
- * Shannon entropy (nats), top-1/5/10/100 shares, population and total, plus labels.
+ * Shannon entropy (nats), top-1/5/10/100 shares, the Nakamoto coefficient over the same
+ * total, population and total, plus labels.
  */
 import type { ConcentrationResult } from '../analysis/concentration.js'
 import type { ResolvedWeights } from '../store/weights.js'
@@ -41,6 +42,7 @@ export function concentrationJson(r: ConcentrationReport) {
     top10: c.top10,
     top100: c.top100,
     topWeight: c.topWeight,
+    nakamoto: c.nakamoto,
     scale: measured.scale,
     labels: labelsJson(r.labels),
   }
@@ -76,6 +78,11 @@ function tableView(r: ConcentrationReport, markdown: boolean): Tabular {
       top(5, c.top5, c.topWeight.top5),
       top(10, c.top10, c.topWeight.top10),
       top(100, c.top100, c.topWeight.top100),
+      {
+        measure: 'Nakamoto',
+        value: c.nakamoto === null ? '—' : String(c.nakamoto),
+        meaning: c.nakamoto === null ? 'nobody holds anything' : `the fewest ${populationNoun(measured)} holding more than half of ${c.total}`,
+      },
     ],
     notes: [scaleNote(measured.scale), ...labelsNotes(r.labels)].filter((n): n is string => n !== undefined),
   }
@@ -83,7 +90,7 @@ function tableView(r: ConcentrationReport, markdown: boolean): Tabular {
 
 const CSV_COLUMNS = [
   'kind', 'dao', 'basis', 'block', 'proposal', 'source', 'population', 'total', 'gini', 'hhi', 'entropy',
-  'top1', 'top5', 'top10', 'top100', 'scale', 'address', 'label', 'weight', 'members',
+  'top1', 'top5', 'top10', 'top100', 'nakamoto', 'scale', 'address', 'label', 'weight', 'members',
 ] as const
 
 /** A `summary` row with every measure, then `merged`/`excluded` label rows. */
@@ -92,7 +99,7 @@ function csvView(r: ConcentrationReport): Tabular {
   const summary = {
     kind: 'summary', dao: j.dao, basis: j.basis, block: j.block, proposal: j.proposal, source: j.source,
     population: j.population, total: j.total.toString(), gini: j.gini, hhi: j.hhi, entropy: j.entropy,
-    top1: j.top1, top5: j.top5, top10: j.top10, top100: j.top100, scale: j.scale,
+    top1: j.top1, top5: j.top5, top10: j.top10, top100: j.top100, nakamoto: j.nakamoto, scale: j.scale,
   }
   return {
     columns: CSV_COLUMNS.map((key) => ({ key, header: key })),

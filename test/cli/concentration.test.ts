@@ -26,6 +26,8 @@ function expected(ws: readonly W[]) {
     hhi: { num: 10000n * squares, den: total * total },
     entropy: -xs.reduce((a, x) => a + (Number(x) / Number(total)) * Math.log(Number(x) / Number(total)), 0),
     top: { top1: topN(1), top5: topN(5), top10: topN(10), top100: topN(100) },
+    // Fewest of the largest holding strictly more than half.
+    nakamoto: xs.length === 0 ? null : xs.findIndex((_, i) => 2n * topN(i + 1) > total) + 1,
   }
 }
 
@@ -38,7 +40,7 @@ describe('concentration', () => {
     expect(out).toMatchObject({
       dao: f.dao, basis: 'imported', block: null, proposal: null, population: e.population, total: e.total.toString(),
       populationDescription: 'imported holders with weight > 0',
-      entropyUnit: 'nats', scale: 0,
+      entropyUnit: 'nats', scale: 0, nakamoto: e.nakamoto,
       topWeight: { top1: e.top.top1.toString(), top5: e.top.top5.toString(), top10: e.top.top10.toString(), top100: e.top.top100.toString() },
     })
     expect(sameRatio(e.gini, out.giniExact)).toBe(true)
@@ -56,9 +58,10 @@ describe('concentration', () => {
       expect(run.stdout).toContain(out.gini.toFixed(4))
       expect(run.stdout).toContain(out.hhi.toFixed(1))
       expect(run.stdout).toContain(`the 5 largest hold ${e.top.top5} of ${e.total}`)
+      expect(run.stdout).toContain(`the fewest imported holders with weight > 0 holding more than half of ${e.total}`)
     }
     const [summary] = parseCsv(runs.csv.stdout)
-    expect(summary).toMatchObject({ kind: 'summary', basis: 'imported', population: String(e.population), total: e.total.toString(), gini: String(out.gini), hhi: String(out.hhi), entropy: String(out.entropy) })
+    expect(summary).toMatchObject({ kind: 'summary', basis: 'imported', population: String(e.population), total: e.total.toString(), gini: String(out.gini), hhi: String(out.hhi), entropy: String(out.entropy), nakamoto: String(e.nakamoto) })
   })
 
   test('labels merge the cex wallets and drop the treasury, visible in every format', async () => {
