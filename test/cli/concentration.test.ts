@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { inFormats, json, parseCsv, removeTmpDirs } from './harness.js'
 import { bruteGini, labelled, sameRatio, type W } from './brute.js'
-import { castWeights, makeFixture, sum, type Fixture } from './fixture.js'
+import { castWeights, makeFixture, type Fixture } from './fixture.js'
 
 afterAll(removeTmpDirs)
 

@@ -6,7 +6,6 @@
  * Every database must dump identically to the clean one.
  */
 import { spawn } from 'node:child_process'
-import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startAnvil, type StartAnvilResult } from '../../src/devchain/anvil.js'

@@ -105,6 +105,41 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
   }
 }
 
+export type RetryingParameters<T> = {
+  policy: RetryPolicy
+  /** One attempt. What it throws is classified (`classifyError`) and retried as the policy says. */
+  attempt: () => Promise<T>
+  /** For an error that ends the call at once (an answer, not a transport failure): what to throw. */
+  final?: (error: unknown) => Error | undefined
+  timeoutMs: number
+  /** Before each wait: the retry's number (from 1), the wait, and the failure it follows. */
+  onRetry?: (retry: number, delayMs: number, failure: Failure) => void
+  /** What to throw when the policy stops: the last failure, the attempts made, the policy's reason. */
+  giveUp: (failure: Failure, attempts: number, why: string | undefined, cause: unknown) => Error
+}
+
+/** `attempt` until it succeeds, fails finally, or the policy gives up: the one retry loop of every client. */
+export async function retrying<T>({ policy, attempt, final, timeoutMs, onRetry, giveUp }: RetryingParameters<T>): Promise<T> {
+  let unreachable = 0
+  for (let n = 0; ; n++) {
+    let failure: Failure
+    let cause: unknown
+    try {
+      return await attempt()
+    } catch (e) {
+      const stop = final?.(e)
+      if (stop) throw stop
+      failure = classifyError(e, timeoutMs)
+      cause = e
+    }
+    if (failure.kind === 'unreachable') unreachable++
+    const decision = policy.decide(failure, n, unreachable)
+    if (!decision.retry) throw giveUp(failure, n + 1, decision.why, cause)
+    onRetry?.(n + 1, decision.delayMs, failure)
+    if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs))
+  }
+}
+
 /** Full jitter: uniform in [0, min(maxDelayMs, baseDelayMs * 2^attempt)). */
 export function backoffDelay({
   attempt,

@@ -14,10 +14,10 @@ import { SourceError, UsageError } from '../../errors.js'
 import { redact, redactUrl, registerSecret } from './redact.js'
 import { isRangeError } from './rangeHints.js'
 import {
-  classifyError,
   classifyHttpStatus,
   classifyRpcError,
   createRetryPolicy,
+  retrying,
   TransportFailure,
   type Failure,
   type RetryPolicyOptions,
@@ -111,24 +111,15 @@ export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
   }
 
   /** Run one logical call with retries. `parse` throws TransportFailure / RpcResponseError. */
-  async function withRetries<T>(what: string, body: string, parse: (a: HttpAnswer) => T): Promise<T> {
-    let unreachable = 0
-    for (let attempt = 0; ; attempt++) {
-      let failure: Failure
-      let cause: unknown
-      try {
-        return parse(await post(body))
-      } catch (e) {
-        if (e instanceof RpcResponseError) throw e
-        failure = classifyError(e, timeoutMs)
-        cause = e
-      }
-      if (failure.kind === 'unreachable') unreachable++
-      const decision = policy.decide(failure, attempt, unreachable)
-      if (!decision.retry) throw finalError(what, failure, attempt + 1, decision.why, cause)
-      onRetry?.({ method: what, attempt: attempt + 1, delayMs: decision.delayMs, reason: redact(failure.reason) })
-      await sleep(decision.delayMs)
-    }
+  function withRetries<T>(what: string, body: string, parse: (a: HttpAnswer) => T): Promise<T> {
+    return retrying({
+      policy,
+      timeoutMs,
+      attempt: async () => parse(await post(body)),
+      final: (e) => (e instanceof RpcResponseError ? e : undefined),
+      onRetry: (retry, delayMs, failure) => onRetry?.({ method: what, attempt: retry, delayMs, reason: redact(failure.reason) }),
+      giveUp: (failure, attempts, why, cause) => finalError(what, failure, attempts, why, cause),
+    })
   }
 
   function finalError(what: string, failure: Failure, attempts: number, why: string | undefined, cause: unknown): SourceError {
@@ -281,9 +272,5 @@ function describeCause(cause: unknown): string | undefined {
     if (typeof m === 'string') parts.push(typeof c === 'string' ? `${m} (${c})` : m)
   }
   return parts.length ? parts.join(' <- ') : undefined
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms))
 }
 

@@ -13,9 +13,9 @@
 import { SourceError, UsageError } from '../../errors.js'
 import { redact, redactUrl, registerSecret } from '../evm/redact.js'
 import {
-  classifyError,
   classifyHttpStatus,
   createRetryPolicy,
+  retrying,
   TransportFailure,
   type Failure,
   type RetryPolicyOptions,
@@ -95,25 +95,16 @@ export function createHubClient(params: CreateHubClientParameters = {}): HubClie
 
   return {
     label,
-    async query<T>(what: string, query: string, variables: Record<string, unknown>): Promise<T> {
+    query<T>(what: string, query: string, variables: Record<string, unknown>): Promise<T> {
       const body = JSON.stringify({ query, variables })
-      let unreachable = 0
-      for (let n = 0; ; n++) {
-        let failure: Failure
-        let cause: unknown
-        try {
-          return await attempt<T>(body)
-        } catch (e) {
-          if (e instanceof GraphqlErrors) throw new HubQueryError(label, what, e.errors)
-          failure = classifyError(e, timeoutMs)
-          cause = e
-        }
-        if (failure.kind === 'unreachable') unreachable++
-        const decision = policy.decide(failure, n, unreachable)
-        if (!decision.retry) throw finalError(label, what, failure, n + 1, decision.why, cause)
-        onRetry?.({ what, attempt: n + 1, delayMs: decision.delayMs, reason: redact(failure.reason) })
-        await sleep(decision.delayMs)
-      }
+      return retrying({
+        policy,
+        timeoutMs,
+        attempt: () => attempt<T>(body),
+        final: (e) => (e instanceof GraphqlErrors ? new HubQueryError(label, what, e.errors) : undefined),
+        onRetry: (retry, delayMs, failure) => onRetry?.({ what, attempt: retry, delayMs, reason: redact(failure.reason) }),
+        giveUp: (failure, attempts, why, cause) => finalError(label, what, failure, attempts, why, cause),
+      })
     },
   }
 }
@@ -159,6 +150,3 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms))
-}
