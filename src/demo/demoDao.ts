@@ -11,7 +11,7 @@
 import { AbiCoder, Interface } from 'ethers'
 import { loadArtifact } from '../devchain/artifacts.js'
 import { createDevRpc } from '../devchain/devRpc.js'
-import { deriveAddress, withManualMining, type Miner, type Tx } from '../devchain/miner.js'
+import { deriveAddress, withManualMining, type Tx } from '../devchain/miner.js'
 import { createPrng, type Prng } from '../devchain/prng.js'
 import { DevchainError } from '../devchain/devchainError.js'
 import type { LabelRow } from '../analysis/labels.js'

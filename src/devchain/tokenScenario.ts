@@ -1,4 +1,4 @@
-import { concat, dataSlice, getAddress, Interface, keccak256, toUtf8Bytes, ZeroAddress } from 'ethers'
+import { concat, Interface, ZeroAddress } from 'ethers'
 import { loadArtifact } from './artifacts.js'
 import { TOKEN_CONTRACT, type TokenKind } from './deploy.js'
 import { DevchainError } from './devchainError.js'
