@@ -99,7 +99,7 @@ export function share(part: bigint, total: bigint): number {
 }
 
 /** Number of bits of a non-negative bigint (0n has 0). */
-export function bitLength(x: bigint): number {
+function bitLength(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length
 }
 

@@ -22,7 +22,7 @@
  */
 import type { SnapshotChoice, SnapshotType, SnapshotVp } from './decisiveSnapshot.js'
 
-export const SNAPSHOT_TYPES: readonly SnapshotType[] = ['single-choice', 'basic', 'approval', 'weighted', 'quadratic', 'ranked-choice']
+const SNAPSHOT_TYPES: readonly SnapshotType[] = ['single-choice', 'basic', 'approval', 'weighted', 'quadratic', 'ranked-choice']
 
 export const isSnapshotType = (t: string): t is SnapshotType => (SNAPSHOT_TYPES as readonly string[]).includes(t)
 

@@ -10,7 +10,7 @@ import type { Support, Tally } from './rules/countingRule.js'
 export type Vote = { voter: string; for: bigint; against: bigint; abstain: bigint }
 
 /** Governor `support` codes: 0 against, 1 for, 2 abstain (Alpha's bool: false 0, true 1). */
-export const SUPPORT_CODES: Readonly<Record<number, Support>> = { 0: 'against', 1: 'for', 2: 'abstain' }
+const SUPPORT_CODES: Readonly<Record<number, Support>> = { 0: 'against', 1: 'for', 2: 'abstain' }
 
 export type VoteFromSupportParameters = { voter: string; support: number; weight: bigint }
 

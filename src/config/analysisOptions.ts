@@ -8,10 +8,10 @@ import { VOTE_SOURCES, type VoteSource } from '../store/voteSources.js'
 import { parseDecimalAmount, type DecimalAmount } from './decimalAmount.js'
 import { normalizeProposalId } from './importCsv.js'
 
-export const BASES = ['voting-power', 'balance', 'votes'] as const
+const BASES = ['voting-power', 'balance', 'votes'] as const
 export type Basis = (typeof BASES)[number]
 
-export const DENOMINATORS = ['total-voting-power', 'total-supply', 'votes-cast', 'total-imported'] as const
+const DENOMINATORS = ['total-voting-power', 'total-supply', 'votes-cast', 'total-imported'] as const
 export type Denominator = (typeof DENOMINATORS)[number]
 
 function oneOf<T extends string>(flag: string, values: readonly T[]) {

@@ -19,8 +19,8 @@ import { UsageError } from '../errors.js'
 import { numberedLines, splitCsvLine } from './csvLine.js'
 import { parseDecimalAmount, scaleAmount, type DecimalAmount } from './decimalAmount.js'
 
-export const MAX_DECIMALS = 36
-export const MAX_REPORTED = 50
+const MAX_DECIMALS = 36
+const MAX_REPORTED = 50
 const MAX_UINT256 = (1n << 256n) - 1n
 
 export type Support = 0 | 1 | 2
@@ -47,7 +47,7 @@ export type ParseImportCsvParameters = {
 const SUPPORTS: Record<string, Support> = { against: 0, for: 1, abstain: 2, '0': 0, '1': 1, '2': 2 }
 const SUPPORT_NAMES = ['against', 'for', 'abstain'] as const
 
-export const supportName = (s: Support): (typeof SUPPORT_NAMES)[number] => SUPPORT_NAMES[s]
+const supportName = (s: Support): (typeof SUPPORT_NAMES)[number] => SUPPORT_NAMES[s]
 
 /** Proposal ids as stored and looked up: decimal ids canonical ("042" -> "42"), hex ids lowercase. */
 export function normalizeProposalId(text: string): string | undefined {

@@ -56,7 +56,7 @@ export function loadArtifact(name: FixtureContractName | (string & {})): Artifac
 }
 
 /** Absolute path of fixtures/artifacts in the govaudit package. */
-export function artifactsDir(): string {
+function artifactsDir(): string {
   return join(packageRoot(), 'fixtures', 'artifacts')
 }
 

@@ -117,7 +117,7 @@ export type DeployContractResult<C> = {
  * Deploys a fixture contract with ethers' ContractFactory and waits for its receipt (one
  * block on automine). The contract is typed as `C`; nothing checks that `C` fits the ABI.
  */
-export async function deployContract<C extends BaseContract = BaseContract>({
+async function deployContract<C extends BaseContract = BaseContract>({
   name,
   signer,
   args = [],

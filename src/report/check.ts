@@ -63,7 +63,7 @@ function difference(a: Ratio, b: Ratio): Ratio {
   return reduceRatio({ num: a.num * b.den - b.num * a.den, den: a.den * b.den })
 }
 
-export function nakamotoCheckJson({ required, report }: NakamotoCheckInput) {
+function nakamotoCheckJson({ required, report }: NakamotoCheckInput) {
   const j = nakamotoJson(report)
   const actual = j.nakamoto
   // k = null: no set of holders exceeds the threshold (e.g. nothing delegated) — not a breach.
@@ -109,7 +109,7 @@ const REASON_TEXT: Record<WhaleScopeReason, (w: WhaleCheckInput) => string> = {
   'none-decided': (w) => `none of the ${w.assessed} assessed proposal(s) was decided (passed or defeated)`,
 }
 
-export function whaleCheckJson(w: WhaleCheckInput) {
+function whaleCheckJson(w: WhaleCheckInput) {
   const s = w.summary
   const limit = `at most ${percent(ratioToNumber(w.max))} (${ratioText(w.max)}) allowed`
   const common = {
@@ -161,7 +161,7 @@ export function whaleCheckJson(w: WhaleCheckInput) {
   }
 }
 
-export function checkJson(r: CheckReport) {
+function checkJson(r: CheckReport) {
   const checks = [
     ...(r.nakamoto ? [nakamotoCheckJson(r.nakamoto)] : []),
     ...(r.whale ? [whaleCheckJson(r.whale)] : []),

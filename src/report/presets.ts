@@ -11,7 +11,7 @@ export const GOVERNORS_NOT_INDEXED = 'governors: the OpenZeppelin, Bravo and Alp
 
 const governorIndexable = (g: PresetGovernor) => INDEXABLE_GOVERNOR_KINDS.includes(g.kind)
 
-export function presetJson(p: Preset) {
+function presetJson(p: Preset) {
   return {
     name: p.name,
     title: p.title,

@@ -63,7 +63,7 @@ function proposalJson(p: GovernorProposal) {
   }
 }
 
-export function proposalsJson(r: ProposalsReport) {
+function proposalsJson(r: ProposalsReport) {
   return {
     dao: r.dao,
     state: r.state,

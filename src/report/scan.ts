@@ -75,7 +75,7 @@ function rowJson(row: ScanRowInput, r: ScanReport) {
   }
 }
 
-export function scanJson(r: ScanReport) {
+function scanJson(r: ScanReport) {
   return { generatedAt: r.generatedAt, config: r.config, rows: r.rows.map((row) => rowJson(row, r)) }
 }
 

@@ -13,7 +13,7 @@ export type SnapshotDelegationsReport = { dao: string } & SnapshotDelegationsAt
 
 const NOTE = "A delegation for this space overrides the delegator's global one (id zero), as Snapshot's delegation strategy reads them."
 
-export function snapshotDelegationsJson(r: SnapshotDelegationsReport) {
+function snapshotDelegationsJson(r: SnapshotDelegationsReport) {
   const perDelegate = new Map<string, number>()
   for (const d of r.delegations) perDelegate.set(d.delegate, (perDelegate.get(d.delegate) ?? 0) + 1)
   return {

@@ -23,7 +23,7 @@ function checkWord(c: CheckSnapshotProposalResult): string {
   return c.recomputed.anomalies.length ? `ok, ${c.recomputed.anomalies.length} anomalies` : 'ok'
 }
 
-export function snapshotProposalsJson(r: SnapshotProposalsReport) {
+function snapshotProposalsJson(r: SnapshotProposalsReport) {
   return {
     dao: r.dao,
     source: 'snapshot',

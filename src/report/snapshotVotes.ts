@@ -21,7 +21,7 @@ export type SnapshotVotesReport = {
 const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z')
 
 /** A choice in words: `For`, `A, C`, `1. B 2. A`, `A 25%, B 75%`. */
-export function describeChoice(choice: HubVote['choice'], type: string, labels: readonly string[]): string {
+function describeChoice(choice: HubVote['choice'], type: string, labels: readonly string[]): string {
   const label = (c: number) => labels[c - 1] ?? `#${c}`
   if (typeof choice === 'number') return label(choice)
   if (Array.isArray(choice)) return type === 'ranked-choice' ? choice.map((c, i) => `${i + 1}. ${label(c)}`).join(' ') : choice.map(label).join(', ')
@@ -30,7 +30,7 @@ export function describeChoice(choice: HubVote['choice'], type: string, labels: 
   return entries.map(([k, w]) => `${label(Number(k))} ${sum > 0 ? `${snapshotNumber((100 * w) / sum)}%` : w}`).join(', ')
 }
 
-export function snapshotVotesJson(r: SnapshotVotesReport) {
+function snapshotVotesJson(r: SnapshotVotesReport) {
   let totalVp = 0
   for (const v of r.votes) totalVp += v.vp
   const bad = new Set(r.anomalies.map((a) => a.id))

@@ -13,7 +13,7 @@ import { render } from './render.js'
 import { renderTable } from './table.js'
 import { VERIFY_CHECK_KINDS, type BlockReason, type VerifyCheck, type VerifyReport } from '../verify/types.js'
 
-export function verifyJson(r: VerifyReport) {
+function verifyJson(r: VerifyReport) {
   const mismatches = r.checks.filter((c) => !c.ok)
   return {
     dao: r.dao,
@@ -35,7 +35,7 @@ export const hasMismatch = (r: VerifyReport): boolean => r.checks.some((c) => !c
 const show = (v: string | null) => v ?? '(unreadable)'
 
 /** "votes of 0xab.. at block 12: stored 5, chain 6" */
-export function describeMismatch(c: VerifyCheck): string {
+function describeMismatch(c: VerifyCheck): string {
   return `${c.check} of ${c.subject} at block ${c.block}: stored ${show(c.stored)}, chain ${show(c.chain)} (${c.via})`
 }
 

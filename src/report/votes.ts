@@ -12,7 +12,7 @@ import { titleBlock } from './titleBlock.js'
 
 export type VotesReport = { dao: string } & ProposalVotersResult
 
-export function votesJson(r: VotesReport) {
+function votesJson(r: VotesReport) {
   const p = r.proposal
   return {
     dao: r.dao,

@@ -17,7 +17,7 @@ export type OpenDbParameters = {
   create: boolean
 }
 
-export const DEFAULT_DB_PATH = 'govaudit.db'
+const DEFAULT_DB_PATH = 'govaudit.db'
 
 /** Resolve the database path from --db, GOVAUDIT_DB, or the default. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {

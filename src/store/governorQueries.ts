@@ -463,7 +463,7 @@ function refIds(proposals: readonly GovernorProposal[]): string[] {
 }
 
 /** Parse a registry id: decimal or 0x id, optionally `@<governor address>`. */
-export function parseGovernorRef(ref: string): { id: bigint; governor?: string } | undefined {
+function parseGovernorRef(ref: string): { id: bigint; governor?: string } | undefined {
   const m = /^(\d+|0x[0-9a-fA-F]+)(?:@(0x[0-9a-fA-F]{40}))?$/.exec(ref.trim())
   if (!m) return undefined
   const id = BigInt(m[1]!)

@@ -19,7 +19,7 @@ import { UsageError } from '../errors.js'
 
 export type DaoKind = 'indexed' | 'imported'
 
-export const IMPORTED_TOKEN = 'import'
+const IMPORTED_TOKEN = 'import'
 
 /** Whether the DAO was indexed from a chain or created by `govaudit import`. */
 export function daoKind(db: Db, dao: Pick<Dao, 'id'>): DaoKind {

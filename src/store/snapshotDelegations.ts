@@ -64,7 +64,7 @@ export type DelegationStream = { registry: string; space: string; cursor: number
 
 
 /** The DAO's indexed delegation streams, by space then registry. */
-export function delegationStreams(db: Db, daoId: number): DelegationStream[] {
+function delegationStreams(db: Db, daoId: number): DelegationStream[] {
   const rows = db
     .prepare(`SELECT stream, block_number FROM cursor WHERE dao_id = ? AND substr(stream, 1, ?) = ? ORDER BY stream`)
     .all(daoId, STREAM_PREFIX.length, STREAM_PREFIX) as { stream: string; block_number: number }[]

@@ -45,7 +45,7 @@ export type RegisterGovernorsParameters = {
 }
 
 /** Register the detected governors (from their deployment block, or the DAO's start); returns every governor of the DAO. */
-export async function registerGovernors(p: RegisterGovernorsParameters): Promise<StoredGovernor[]> {
+async function registerGovernors(p: RegisterGovernorsParameters): Promise<StoredGovernor[]> {
   for (const { info, fromBlock } of p.detected) {
     if (info.token !== null && info.token !== p.dao.token)
       throw new UsageError(`Governor ${info.address} counts votes of token ${info.token}, not of "${p.dao.name}"'s token ${p.dao.token}.`)

@@ -71,7 +71,7 @@ function collect(part: number[], results: unknown[], out: Map<number, BlockHeade
 }
 
 /** A header from eth_getBlockByNumber, or a description of what is wrong with it. */
-export function parseHeader(r: unknown): BlockHeader | string {
+function parseHeader(r: unknown): BlockHeader | string {
   if (typeof r !== 'object' || r === null) return 'not an object'
   const x = r as Record<string, unknown>
   const number = quantity(x.number)

@@ -47,7 +47,7 @@ export type DetectGovernorParameters = {
   block?: BlockTag
 }
 
-export const DEFAULT_CLOCK_MODE = 'mode=blocknumber&from=default'
+const DEFAULT_CLOCK_MODE = 'mode=blocknumber&from=default'
 
 const FAMILY_NAME: Record<GovernorKind, string> = {
   oz: 'an OpenZeppelin Governor',
