@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js'
 import { fromDyadic, toDyadic } from './dyadic.js'
 import { minimumRemoval, type MinimumRemovalResult } from './minimumRemoval.js'
 import { nakamoto } from './nakamoto.js'
-import { instantRunoffRounds, parseSnapshotChoice, scoreSnapshot, type SnapshotBallot } from './snapshotScoring.js'
+import { instantRunoffRounds, parseSnapshotChoice, scoreBallots, type SnapshotBallot } from './snapshotScoring.js'
 
 /** Snapshot voting power: a float computed by the space's strategies, stored as given. Not exact. */
 export type SnapshotVp = number
@@ -86,7 +86,7 @@ export type DecisiveSnapshotResult = {
  *   computes them (approval: full vp to each chosen; weighted: vp split by the shares;
  *   quadratic: (Σ √(share·vp))² rescaled to the total vp; ranked-choice: the hub's
  *   instant-runoff, `instantRunoffRounds`, scores = the final round) — computed by
- *   `scoreSnapshot`, the same code that rechecks the hub's scores. The margin strategy removes the winner's supporters by
+ *   `scoreBallots`, the scoring `scoreSnapshot` rechecks the hub's scores with. The margin strategy removes the winner's supporters by
  *   their contribution to it (ranked-choice: the ballots counted for it in the final
  *   round), taking the shortest prefix found to flip it under full rescoring (or, if
  *   none does, everyone with vp > 0); the quorum strategy is exact. The result is an upper bound; a bound of 1 is exact.
@@ -192,7 +192,9 @@ export function decisiveSnapshot({
     if (typeof b === 'string') throw new UsageError(`The ${type} choice of ${v.voter} does not fit: ${b}; got ${JSON.stringify(v.choice)}`)
     return b
   })
-  const scoresOf = (kept: readonly boolean[]) => scoreSnapshot({ type, choices, votes: votes.filter((_, i) => kept[i]) }).scores
+  // Parsed once; each removal probe scores a subset of these.
+  const parsed = votes.map((v, i) => ({ vp: v.vp, ballot: ballots[i]! }))
+  const scoresOf = (kept: readonly boolean[]) => scoreBallots(type, n, parsed.filter((_, i) => kept[i])).scores
   const all = votes.map(() => true)
   const scores = scoresOf(all)
   if (total < q) return finish('quorum-failed', null, scores, [], false)

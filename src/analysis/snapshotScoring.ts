@@ -52,6 +52,19 @@ export function scoreSnapshot({ type, choices, votes }: ScoreSnapshotParameters)
     if (typeof b === 'string') anomalies.push({ ...(v.id === undefined ? {} : { id: v.id }), voter: v.voter, choice: v.choice, problem: b })
     else valid.push({ vp: v.vp, ballot: b })
   }
+  const { scores, scoresTotal } = scoreBallots(type, n, valid)
+  return { type, scores, scoresTotal, validVotes: valid.length, anomalies }
+}
+
+/** A parsed vote: its vp and its ballot (`parseSnapshotChoice`). */
+export type ParsedBallot = { vp: number; ballot: SnapshotBallot }
+
+/**
+ * Scores per choice of valid ballots, as the hub computes them for `type` (`n` choices),
+ * and their vp total: what `scoreSnapshot` does after parsing, for a caller that scores
+ * many subsets of one parsed set (decisiveSnapshot's removal probes).
+ */
+export function scoreBallots(type: SnapshotType, n: number, valid: readonly ParsedBallot[]): { scores: number[]; scoresTotal: number } {
   let scoresTotal = 0
   for (const v of valid) scoresTotal += v.vp
   const scores = new Array<number>(n).fill(0)
@@ -89,7 +102,7 @@ export function scoreSnapshot({ type, choices, votes }: ScoreSnapshotParameters)
       break
     }
   }
-  return { type, scores, scoresTotal, validVotes: valid.length, anomalies }
+  return { scores, scoresTotal }
 }
 
 /** A ballot: the choice (single), the list (approval, ranked), or weights per choice, index 0 = choice 1 (weighted, quadratic). */
