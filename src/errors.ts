@@ -56,3 +56,13 @@ export class StoreError extends GovauditError {
   override name = 'StoreError'
   override readonly exitCode = EXIT.store
 }
+
+/** The exit code of an error that ends a command: its own for a GovauditError, 4 for SQLite's, else 2 (a bug). */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof GovauditError) return error.exitCode
+  return isSqliteError(error) ? EXIT.store : EXIT.usage
+}
+
+export function isSqliteError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'SqliteError'
+}

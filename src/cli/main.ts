@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module'
 import { Command, CommanderError } from 'commander'
-import { EXIT, GovauditError } from '../errors.js'
+import { EXIT, GovauditError, exitCodeOf } from '../errors.js'
 import { redact } from '../sources/evm/redact.js'
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
 import { registerIndex } from './commands/index.js'
@@ -107,7 +107,7 @@ function reportError(error: unknown, verbose: boolean): number {
   const hint = verbose ? '' : ' (run with --verbose for the stack; please report it)'
   process.stderr.write(`govaudit: internal error: ${redact(describe(error))}${hint}\n`)
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`)
-  return isSqliteError(error) ? EXIT.store : EXIT.usage
+  return exitCodeOf(error)
 }
 
 /**
@@ -131,6 +131,3 @@ const sentence = (text: string) => (/[.!?)]$/.test(text) ? text : `${text}.`)
 
 const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
 
-function isSqliteError(e: unknown): boolean {
-  return e instanceof Error && e.name === 'SqliteError'
-}

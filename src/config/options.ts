@@ -34,6 +34,9 @@ export function parsePositiveInt(flag: string, max = Number.MAX_SAFE_INTEGER) {
   }
 }
 
+/** Blocks `index` and `scan` stay behind the head unless told otherwise: deep enough to be settled. */
+export const DEFAULT_CONFIRMATIONS = 12
+
 /** A block count, or "finalized" to follow the chain's finalized tag. */
 export function parseConfirmations(value: string): number | 'finalized' {
   if (value === 'finalized') return 'finalized'

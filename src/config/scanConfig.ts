@@ -15,7 +15,7 @@ import { parseRatioOption, ratioToNumber, reduceRatio, HALF, type Ratio } from '
 import { redactUrl } from '../sources/evm/redact.js'
 import { GOVERNOR_KINDS, type GovernorKind } from '../sources/governor/topics.js'
 import type { Confirmations } from '../sync/indexDao.js'
-import { parseAddress, parseDaoName } from './options.js'
+import { DEFAULT_CONFIRMATIONS, parseAddress, parseDaoName } from './options.js'
 import { closeNames, findPreset, type Preset } from './presets/index.js'
 import { resolveIndexTarget, type GovernorRequest, type IndexTarget } from './indexTarget.js'
 
@@ -24,8 +24,6 @@ const DEFAULT_KEYS = ['confirmations', 'toBlock'] as const
 const DAO_KEYS = ['name', 'preset', 'token', 'governors', 'presetGovernors', 'snapshot', 'fromBlock', 'toBlock', 'confirmations', 'rpc'] as const
 const GOVERNOR_KEYS = ['address', 'kind'] as const
 
-/** `index`'s default: blocks this deep are settled enough to index. */
-const DEFAULT_CONFIRMATIONS = 12
 
 export type ScanDaoConfig = {
   /** Lowercase; also the name of its database file. */

@@ -110,3 +110,10 @@ export function renderFollowRetry(failure: string, seconds: number): string {
 export function renderFollowWait(last: IndexDaoResult): string {
   return `${last.dao.name}: following: block ${last.cursor ?? 'none yet'}, waiting for new blocks`
 }
+
+/** What a run is about to do: the blocks it indexes, or that there are none yet. */
+export function renderIndexStart(s: { fromBlock: number; toBlock: number; resumedFrom: number | null }): string {
+  return s.fromBlock > s.toBlock
+    ? `up to date at block ${s.resumedFrom}`
+    : `${s.resumedFrom === null ? 'indexing' : 'resuming'} blocks ${s.fromBlock}..${s.toBlock}`
+}

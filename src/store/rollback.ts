@@ -19,6 +19,7 @@
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import { rebuildProposalTallies } from './governorLedger.js'
+import { ZERO_WORD } from './tokenLedger.js'
 import { ZERO_ADDRESS } from '../sources/token/decode.js'
 
 /** Raw on-chain rows of a DAO, keyed by (dao_id, block_number, log_index). */
@@ -94,7 +95,7 @@ function restoreFromCheckpoints(db: Db, daoId: number, forkBase: number, account
     drop.run(daoId, account, forkBase)
     const amount = last.get(daoId, account) as string | undefined
     // As TokenWriter writes them: an account whose value is zero has no row.
-    if (amount === undefined || /^0+$/.test(amount)) remove.run(daoId, account)
+    if (amount === undefined || amount === ZERO_WORD) remove.run(daoId, account)
     else set.run(daoId, account, amount)
   }
 }

@@ -44,7 +44,8 @@ import {
 export const TOKEN_STREAM = 'token'
 /** Holders whose balance stays cached between commits. */
 export const BALANCE_CACHE_LIMIT = 250_000
-const ZERO_WORD = '0'.repeat(64)
+/** An amount of zero as stored: an account with this value has no current-state row. */
+export const ZERO_WORD = '0'.repeat(64)
 
 export type LedgerCommit = {
   toBlock: number

@@ -18,7 +18,7 @@ import type { Dao } from '../store/daos.js'
 import { createRpcClient } from '../sources/evm/rpc.js'
 import { redact } from '../sources/evm/redact.js'
 import type { ScanDaoConfig } from '../config/scanConfig.js'
-import { GovauditError, EXIT } from '../errors.js'
+import { GovauditError, EXIT, exitCodeOf } from '../errors.js'
 import type { IndexProgress } from './indexDao.js'
 import { prepareIndex, runIndex, type RunIndexResult } from './runIndex.js'
 import type { Reorg } from './reorg.js'
@@ -121,6 +121,6 @@ async function scanOne<M>(dao: ScanDaoConfig, p: ScanDaosParameters<M>): Promise
 function scanFailure(error: unknown): ScanFailure {
   if (error instanceof GovauditError) return { code: error.exitCode, message: redact(error.shortMessage) }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-  if (error instanceof Error && error.name === 'SqliteError') return { code: EXIT.store, message: redact(`Database error: ${text}`) }
-  return { code: EXIT.usage, message: redact(`Internal error: ${text} (please report it)`) }
+  const code = exitCodeOf(error)
+  return { code, message: redact(code === EXIT.store ? `Database error: ${text}` : `Internal error: ${text} (please report it)`) }
 }

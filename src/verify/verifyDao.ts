@@ -23,6 +23,8 @@ import type { RpcClient } from '../sources/evm/types.js'
 import { createBlockTimes } from '../sources/governor/blockTimes.js'
 import { readProposalChain } from '../sources/governor/readProposalChain.js'
 import type { Tally } from '../analysis/rules/countingRule.js'
+import { sumWeights } from '../analysis/weights.js'
+import { ZERO_ADDRESS } from '../sources/token/decode.js'
 import { SourceError, UsageError } from '../errors.js'
 import { redact } from '../sources/evm/redact.js'
 import { planAccountChecks, planAccounts, planBlocks, TOP_ACCOUNTS, type AccountCheck, type AccountCheckKind } from './plan.js'
@@ -50,16 +52,15 @@ export type VerifyDaoParameters = {
   onProgress?: (text: string) => void
 }
 
-const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 
 /** The stored token state at one block, keyed by account. */
 type StoredState = { votes: Map<string, bigint>; balances: Map<string, bigint>; delegates: Map<string, string>; total: bigint }
 
 function storedStateAt(db: Db, dao: Dao, blockNumber: number): StoredState {
   const byAddress = (ws: AccountWeight[]) => new Map(ws.map((w) => [w.address, w.weight]))
-  const balances = byAddress(balancesAt(db, dao, blockNumber).weights)
-  let total = 0n
-  for (const b of balances.values()) total += b
+  const held = balancesAt(db, dao, blockNumber).weights
+  const balances = byAddress(held)
+  const total = sumWeights(held)
   return {
     votes: byAddress(votingPowerAt(db, dao, blockNumber).weights),
     balances,

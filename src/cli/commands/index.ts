@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
-import { parseSnapshotSpace, parseAddress, parseConfirmations, parseDaoName, parseNonNegativeInt, parsePositiveInt } from '../../config/options.js'
+import { DEFAULT_CONFIRMATIONS, parseSnapshotSpace, parseAddress, parseConfirmations, parseDaoName, parseNonNegativeInt, parsePositiveInt } from '../../config/options.js'
 import { openDb, resolveDbPath } from '../../store/db.js'
 import { createRpcClient } from '../../sources/evm/rpc.js'
 import { GOVERNOR_KINDS, type GovernorKind } from '../../sources/governor/topics.js'
@@ -16,6 +16,7 @@ import {
   renderFollowWait,
   renderGovernorSummary,
   renderGovernorWarning,
+  renderIndexStart,
   renderIndexSummary,
   renderMismatchWarning,
   renderProgress,
@@ -63,7 +64,7 @@ With a preset (\`govaudit presets\` lists them) nothing but --rpc is needed: the
     .option('--name <name>', "DAO name in the database (default: the preset's name, else the token's symbol)", parseDaoName)
     .option('--from-block <n>', "first block (default: the preset's first block, else the token's deployment block)", parseNonNegativeInt('--from-block'))
     .option('--to-block <n>', 'last block (default: the latest settled block)', parseNonNegativeInt('--to-block'))
-    .option('--confirmations <n|finalized>', 'blocks to stay behind the head, or "finalized"', parseConfirmations, 12)
+    .option('--confirmations <n|finalized>', 'blocks to stay behind the head, or "finalized"', parseConfirmations, DEFAULT_CONFIRMATIONS)
     .option('--concurrency <n>', 'eth_getLogs requests in flight', parsePositiveInt('--concurrency', 64), 4)
     .option('--batch-size <events>', 'events per database commit (smaller: more frequent progress commits)', parsePositiveInt('--batch-size'), 50_000)
     .option('--rpc-timeout <seconds>', 'per-request RPC timeout before a retry', parsePositiveInt('--rpc-timeout', 600), 30)
@@ -140,12 +141,7 @@ Examples:
         ...(opts.hub ? { snapshotHub: opts.hub } : {}),
         ...(ctx.env.SNAPSHOT_API_KEY ? { snapshotApiKey: ctx.env.SNAPSHOT_API_KEY } : {}),
         shouldStop: () => stop.signal.aborted,
-        onStart: (s) =>
-          spinner.text(
-            s.fromBlock > s.toBlock
-              ? `${s.dao.name}: up to date at block ${s.resumedFrom}`
-              : `${s.dao.name}: ${s.resumedFrom === null ? 'indexing' : 'resuming'} blocks ${s.fromBlock}..${s.toBlock}`,
-          ),
+        onStart: (s) => spinner.text(`${s.dao.name}: ${renderIndexStart(s)}`),
         onProgress: (p: IndexProgress) => spinner.text(renderProgress(p)),
         onPhase: (text) => spinner.text(text),
         onSnapshotProgress: (e) => spinner.text(`Snapshot ${target.snapshot}: proposal ${e.done}/${e.of} (${e.votes} votes)`),

@@ -12,6 +12,7 @@ import {
   renderDelegationSummary,
   renderGovernorSummary,
   renderGovernorWarning,
+  renderIndexStart,
   renderIndexSummary,
   renderMismatchWarning,
   renderProgress,
@@ -104,13 +105,7 @@ function progress(ctx: CliContext, event: ScanEvent): void {
       .join('\n')
   switch (event.type) {
     case 'start':
-      return ctx.info(
-        tag(
-          event.fromBlock > event.toBlock
-            ? `up to date at block ${event.resumedFrom}`
-            : `${event.resumedFrom === null ? 'indexing' : 'resuming'} blocks ${event.fromBlock}..${event.toBlock}`,
-        ),
-      )
+      return ctx.info(tag(renderIndexStart(event)))
     case 'progress':
       return ctx.info(tag(renderProgress(event.progress)))
     case 'phase':
