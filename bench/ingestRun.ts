@@ -84,15 +84,22 @@ function recordingClient(url: string): { rpc: RpcClient; ranges: BlockRange[]; r
   const inner = createRpcClient({ url })
   const ranges: BlockRange[] = []
   let requests = 0
+  const record = (method: string, params: unknown[]) => {
+    requests++
+    if (method === 'eth_getLogs') {
+      const f = params[0] as { fromBlock: string; toBlock: string }
+      ranges.push([Number(f.fromBlock), Number(f.toBlock)])
+    }
+  }
   const rpc: RpcClient = {
     label: inner.label,
     request(method, params) {
-      requests++
-      if (method === 'eth_getLogs') {
-        const f = params[0] as { fromBlock: string; toBlock: string }
-        ranges.push([Number(f.fromBlock), Number(f.toBlock)])
-      }
+      record(method, params)
       return inner.request(method, params)
+    },
+    requestBytes(method, params, read) {
+      record(method, params)
+      return inner.requestBytes!(method, params, read)
     },
     batch(calls) {
       requests++

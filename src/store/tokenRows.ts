@@ -16,6 +16,7 @@
  *   DELEGATE_VOTES_CHANGED delegate (42), previousVotes (64), newVotes (64)
  * The widths are what decodeTokenLog checks, so a field never spills into the next one.
  */
+import { SourceError } from '../errors.js'
 import type { TokenEvent } from '../sources/token/decode.js'
 
 export const TRANSFER = 0
@@ -34,6 +35,7 @@ export const TEXT_WIDTH: readonly number[] = [
   HASH + 3 * ADDRESS,
   HASH + ADDRESS + 2 * WORD,
 ]
+const MAX_TEXT_WIDTH = Math.max(...TEXT_WIDTH)
 /** Offsets of the fields after the transaction hash, relative to the event's start. */
 export const FIELD = { first: HASH, second: HASH + ADDRESS, third: HASH + 2 * ADDRESS } as const
 
@@ -81,40 +83,71 @@ export function batchBuffers(b: TokenBatch): ArrayBuffer[] {
   return [b.kind.buffer, b.blockNumber.buffer, b.logIndex.buffer, b.transactionIndex.buffer] as ArrayBuffer[]
 }
 
-/** Collects events in chain order and packs them. */
+/**
+ * Collects events in chain order and packs them: `add` takes a decoded event; the indexer's
+ * byte reader (src/sync/tokenLogs.ts) instead starts an `event` and appends its fields'
+ * characters straight from the answer's bytes (`copy`).
+ */
 export class TokenBatchBuilder {
   private kind: number[] = []
   private blockNumber: number[] = []
   private logIndex: number[] = []
   private transactionIndex: number[] = []
-  private parts: string[] = []
+  private text = Buffer.allocUnsafe(64 * 1024)
+  private length = 0
 
   get count(): number {
     return this.kind.length
   }
 
+  /** Start an event of `kind`; its fields follow, in TEXT_WIDTH's layout, through `chars` / `copy`. */
+  event(kind: number, blockNumber: number, logIndex: number, transactionIndex: number): void {
+    this.kind.push(kind)
+    this.blockNumber.push(blockNumber)
+    this.logIndex.push(logIndex)
+    this.transactionIndex.push(transactionIndex)
+    if (this.length + MAX_TEXT_WIDTH > this.text.length) {
+      const grown = Buffer.allocUnsafe(2 * this.text.length)
+      this.text.copy(grown, 0, 0, this.length)
+      this.text = grown
+    }
+  }
+
+  /** Append a field given as a string of ASCII characters (anything else is refused, not truncated). */
+  chars(s: string): void {
+    const written = this.text.write(s, this.length, 'utf8')
+    if (written !== s.length) throw new SourceError(`The RPC returned a token event field that is not ASCII: ${JSON.stringify(s.slice(0, 80))}.`)
+    this.length += written
+  }
+
+  /** Append the bytes [start, end) of `source` (ASCII characters). */
+  copy(source: Uint8Array, start: number, end: number): void {
+    this.text.set(source.subarray(start, end), this.length)
+    this.length += end - start
+  }
+
   add(ev: TokenEvent): void {
-    this.blockNumber.push(ev.blockNumber)
-    this.logIndex.push(ev.logIndex)
-    this.transactionIndex.push(ev.transactionIndex)
-    this.parts.push(ev.transactionHash)
     switch (ev.kind) {
       case 'Transfer':
-        if (ev.tokenId === null) {
-          this.kind.push(TRANSFER)
-          this.parts.push(ev.from, ev.to, ev.value)
-        } else {
-          this.kind.push(TRANSFER_721)
-          this.parts.push(ev.from, ev.to, ev.tokenId)
-        }
+        this.event(ev.tokenId === null ? TRANSFER : TRANSFER_721, ev.blockNumber, ev.logIndex, ev.transactionIndex)
+        this.chars(ev.transactionHash)
+        this.chars(ev.from)
+        this.chars(ev.to)
+        this.chars(ev.tokenId ?? ev.value)
         break
       case 'DelegateChanged':
-        this.kind.push(DELEGATE_CHANGED)
-        this.parts.push(ev.delegator, ev.fromDelegate, ev.toDelegate)
+        this.event(DELEGATE_CHANGED, ev.blockNumber, ev.logIndex, ev.transactionIndex)
+        this.chars(ev.transactionHash)
+        this.chars(ev.delegator)
+        this.chars(ev.fromDelegate)
+        this.chars(ev.toDelegate)
         break
       case 'DelegateVotesChanged':
-        this.kind.push(DELEGATE_VOTES_CHANGED)
-        this.parts.push(ev.delegate, ev.previousVotes, ev.newVotes)
+        this.event(DELEGATE_VOTES_CHANGED, ev.blockNumber, ev.logIndex, ev.transactionIndex)
+        this.chars(ev.transactionHash)
+        this.chars(ev.delegate)
+        this.chars(ev.previousVotes)
+        this.chars(ev.newVotes)
         break
     }
   }
@@ -128,16 +161,16 @@ export class TokenBatchBuilder {
       blockNumber: new Float64Array(this.blockNumber),
       logIndex: new Float64Array(this.logIndex),
       transactionIndex: new Float64Array(this.transactionIndex),
-      text: this.parts.join(''),
+      text: this.text.toString('latin1', 0, this.length),
     }
     let width = 0
     for (const k of this.kind) width += TEXT_WIDTH[k]!
-    if (batch.text.length !== width) throw new Error(`token batch: ${batch.text.length} characters of fields, expected ${width}`)
+    if (this.length !== width) throw new Error(`token batch: ${this.length} characters of fields, expected ${width}`)
     this.kind = []
     this.blockNumber = []
     this.logIndex = []
     this.transactionIndex = []
-    this.parts = []
+    this.length = 0
     return batch
   }
 }

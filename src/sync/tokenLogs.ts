@@ -8,12 +8,23 @@
  * One answer may hold the token's logs and its governors' (the joint pass of DESIGN.md §4:
  * one eth_getLogs over every contract of the DAO); each log is decoded by its address.
  */
-import { answerItems, convertLogs, LogReader, type LogConverter } from '../sources/evm/getLogs.js'
+import { answerItems, convertLogs, LogReader, type LogConverter, type LogFilter } from '../sources/evm/getLogs.js'
+import { NotSimple, type JsonBytes } from '../sources/evm/jsonBytes.js'
+import { readLogBytes, type LogSpans } from '../sources/evm/logBytes.js'
 import type { RawLog } from '../sources/evm/types.js'
-import { decodeTokenLog } from '../sources/token/decode.js'
+import { decodeTokenLog, TOPIC } from '../sources/token/decode.js'
 import { decodeGovernorLog, type GovernorEvent } from '../sources/governor/decode.js'
 import type { GovernorKind } from '../sources/governor/topics.js'
-import { TokenBatchBuilder, type TokenBatch } from '../store/tokenRows.js'
+import {
+  DELEGATE_CHANGED,
+  DELEGATE_VOTES_CHANGED,
+  HASH,
+  TokenBatchBuilder,
+  TRANSFER,
+  TRANSFER_721,
+  WORD,
+  type TokenBatch,
+} from '../store/tokenRows.js'
 
 /**
  * The decoded logs of one answer: the token's packed, the governors' as events (chain order
@@ -28,15 +39,19 @@ const NO_GOVERNORS: ReadonlyMap<string, GovernorKind> = new Map()
 /** Converter for `fetchLogsWith`: the token events of `token` in an answer, packed. */
 export function tokenLogConverter(token: string): LogConverter<TokenBatch> {
   const convert = daoLogConverter(token, NO_GOVERNORS)
-  return (result, from, to, filter) => {
-    const { logs, count } = convert(result, from, to, filter)
-    return { logs: logs.token, count }
-  }
+  const token_ = (x: { logs: DaoLogs; count: number }) => ({ logs: x.logs.token, count: x.count })
+  return Object.assign((result: unknown, from: number, to: number, filter: LogFilter) => token_(convert(result, from, to, filter)), {
+    fromBytes: (json: JsonBytes, from: number, to: number, filter: LogFilter) => token_(convert.fromBytes(json, from, to, filter)),
+  })
 }
 
 /** Converter for `fetchLogsWith` over a DAO's token and governors (`governors`: lowercase address -> kind). */
-export function daoLogConverter(token: string, governors: ReadonlyMap<string, GovernorKind>, hashesFrom = Infinity): LogConverter<DaoLogs> {
-  return (result, from, to, filter) => {
+export function daoLogConverter(
+  token: string,
+  governors: ReadonlyMap<string, GovernorKind>,
+  hashesFrom = Infinity,
+): LogConverter<DaoLogs> & { fromBytes: NonNullable<LogConverter<DaoLogs>['fromBytes']> } {
+  const convert = (result: unknown, from: number, to: number, filter: LogFilter) => {
     const items = answerItems(result)
     const reader = new LogReader(from, to, filter)
     const out = new DaoLogsBuilder(token, governors, hashesFrom)
@@ -52,7 +67,25 @@ export function daoLogConverter(token: string, governors: ReadonlyMap<string, Go
     }
     return { logs: out.build(), count: items.length }
   }
+  const fromBytes = (json: JsonBytes, from: number, to: number, filter: LogFilter) => {
+    const out = new DaoLogsBuilder(token, governors, hashesFrom)
+    const tokenAt = filter.addresses.indexOf(token)
+    const kinds = tokenKinds(filter)
+    const count = readLogBytes(json, from, to, filter, (log) => out.addSpans(log, filter, tokenAt, kinds))
+    return { logs: out.build(), count }
+  }
+  return Object.assign(convert, { fromBytes })
 }
+
+/** Per topic0 the filter allows, the token event kind it is (-1: not a token event). */
+function tokenKinds(filter: LogFilter): Int8Array {
+  const topic0 = filter.topics[0] ?? []
+  return Int8Array.from(topic0, (t) => (t === TOPIC.Transfer ? TRANSFER : t === TOPIC.DelegateChanged ? DELEGATE_CHANGED : t === TOPIC.DelegateVotesChanged ? DELEGATE_VOTES_CHANGED : -1))
+}
+
+/** 0x and 24 zero digits: a topic holding an address. */
+const ADDRESS_TOPIC_PREFIX = 26
+const HEX_PREFIX = Buffer.from('0x', 'latin1')
 
 class DaoLogsBuilder {
   private readonly batch = new TokenBatchBuilder()
@@ -79,6 +112,49 @@ class DaoLogsBuilder {
     if (kind === undefined) return
     const ev = decodeGovernorLog(log, kind)
     if (ev) this.governor.push(ev)
+  }
+
+  /**
+   * A log read from the answer's bytes (logBytes.ts): a token event is decoded as
+   * decodeTokenLog does and copied into the batch from those bytes; a token log with a
+   * broken layout throws NotSimple (the ordinary path then reports it); any other log goes
+   * through `add` as strings. `tokenAt` is the token's index in the filter's addresses.
+   */
+  addSpans(log: LogSpans, filter: LogFilter, tokenAt: number, kinds: Int8Array): void {
+    if (log.address !== tokenAt || log.blockNumber >= this.hashesFrom) return this.add(log.toRawLog(filter))
+    const kind = log.topicIndex[0]! < 0 ? -1 : kinds[log.topicIndex[0]!]!
+    if (kind < 0) return
+    const { bytes, topicAt, dataAt, dataLength } = log
+    const n = log.topicCount
+    const batch = this.batch
+    if (kind === TRANSFER && n === 3 && dataLength === 2 + WORD) {
+      this.tokenEvent(log, TRANSFER, 2)
+      batch.copy(bytes, dataAt + 2, dataAt + 2 + WORD)
+    } else if (kind === TRANSFER && n === 4 && dataLength === 2) {
+      this.tokenEvent(log, TRANSFER_721, 2)
+      batch.copy(bytes, topicAt[3]! + 2, topicAt[3]! + 2 + WORD)
+    } else if (kind === DELEGATE_CHANGED && n === 4) {
+      this.tokenEvent(log, DELEGATE_CHANGED, 3)
+    } else if (kind === DELEGATE_VOTES_CHANGED && n === 2 && dataLength === 2 + 2 * WORD) {
+      this.tokenEvent(log, DELEGATE_VOTES_CHANGED, 1)
+      batch.copy(bytes, dataAt + 2, dataAt + 2 + 2 * WORD)
+    } else throw new NotSimple()
+  }
+
+  /** Start a token event: its transaction hash, then the addresses in topics 1..`addresses`. */
+  private tokenEvent(log: LogSpans, kind: number, addresses: number): void {
+    const { bytes, topicAt } = log
+    for (let j = 1; j <= addresses; j++) {
+      const at = topicAt[j]!
+      for (let i = at + 2; i < at + ADDRESS_TOPIC_PREFIX; i++) if (bytes[i] !== 0x30) throw new NotSimple()
+    }
+    const batch = this.batch
+    batch.event(kind, log.blockNumber, log.logIndex, log.transactionIndex)
+    batch.copy(bytes, log.transactionHashAt, log.transactionHashAt + HASH)
+    for (let j = 1; j <= addresses; j++) {
+      batch.copy(HEX_PREFIX, 0, 2)
+      batch.copy(bytes, topicAt[j]! + ADDRESS_TOPIC_PREFIX, topicAt[j]! + HASH)
+    }
   }
 
   build(): DaoLogs {

@@ -24,7 +24,8 @@ import { parseRangeHint, type RangeHint } from './rangeHints.js'
 import { redact } from './redact.js'
 import { backoffDelay } from './retryPolicy.js'
 import { RpcResponseError } from './rpc.js'
-import type { LogChunk, RawLog, RpcClient } from './types.js'
+import { readRpcResult, type JsonBytes } from './jsonBytes.js'
+import type { BytesAnswer, LogChunk, RawLog, RpcClient } from './types.js'
 
 export type LogTopicFilter = (string | string[] | null)[]
 
@@ -137,7 +138,14 @@ export async function* fetchLogs(params: FetchLogsParameters): AsyncGenerator<Lo
  * Turns one eth_getLogs answer for [from, to] into T, validating it as `convertLogs` does
  * (throw InvalidLogs for an answer to request again). `count` is its number of logs.
  */
-export type LogConverter<T> = (result: unknown, from: number, to: number, filter: LogFilter) => { logs: T; count: number }
+export type LogConverter<T> = {
+  (result: unknown, from: number, to: number, filter: LogFilter): { logs: T; count: number }
+  /**
+   * The same conversion from the answer's bytes, with the cursor on the result (logBytes.ts):
+   * throws NotSimple to have the answer parsed and converted the ordinary way instead.
+   */
+  fromBytes?: (json: JsonBytes, from: number, to: number, filter: LogFilter) => { logs: T; count: number }
+}
 
 /** A settled block range and its converted logs. */
 export type ConvertedChunk<T> = { fromBlock: number; toBlock: number; logs: T; count: number }
@@ -173,13 +181,22 @@ export async function* fetchLogsWith<T>(params: FetchLogsParameters, convert: Lo
   const limit = pLimit(concurrency)
   let stopped = false
 
+  /** One eth_getLogs, read from its bytes when the converter and the client can (logBytes.ts). */
+  function requestLogs(from: number, to: number): Promise<BytesAnswer<{ logs: T; count: number }>> {
+    const params = [filter.request(from, to)]
+    const { fromBytes } = convert
+    if (fromBytes && rpc.requestBytes)
+      return rpc.requestBytes('eth_getLogs', params, (body, id) => readRpcResult(body, id, (json) => fromBytes(json, from, to, filter)))
+    return rpc.request('eth_getLogs', params).then((result) => ({ result }))
+  }
+
   /** Fetch one range; split it on range errors. Resolves to its chunks in order. */
   async function fetchRange(from: number, to: number): Promise<ConvertedChunk<T>[]> {
     for (let attempt = 0; ; attempt++) {
       if (stopped) throw new Stopped()
-      let result: unknown
+      let answer: BytesAnswer<{ logs: T; count: number }>
       try {
-        result = await limit(() => (stopped ? Promise.reject(new Stopped()) : rpc.request('eth_getLogs', [filter.request(from, to)])))
+        answer = await limit(() => (stopped ? Promise.reject(new Stopped()) : requestLogs(from, to)))
       } catch (e) {
         if (e instanceof RpcResponseError) {
           const hint = parseRangeHint({ fromBlock: from, toBlock: to, error: e.error })
@@ -201,7 +218,7 @@ export async function* fetchLogsWith<T>(params: FetchLogsParameters, convert: Lo
       }
       let converted: { logs: T; count: number }
       try {
-        converted = convert(result, from, to, filter)
+        converted = answer.read ?? convert(answer.result, from, to, filter)
       } catch (e) {
         if (!(e instanceof InvalidLogs)) throw e
         if (attempt >= malformedRetries)
@@ -278,6 +295,10 @@ export type Membership = (s: string) => boolean
 /** A validated eth_getLogs filter: the wire form and the membership tests answers are checked against. */
 export type LogFilter = {
   request(from: number, to: number): Record<string, unknown>
+  /** The contracts, lowercase. */
+  addresses: string[]
+  /** Per topic position the allowed topics (lowercase), null for any. */
+  topics: (string[] | null)[]
   isAddress: Membership
   /** Per topic position, the allowed topics; null for any. */
   topicTests: (Membership | null)[]
@@ -319,6 +340,8 @@ export function makeLogFilter(addresses: string[], topics: LogTopicFilter): LogF
   const topicTests = wireTopics.map((t) => (t === null ? null : membership(Array.isArray(t) ? t : [t])))
   const address = addrs.length === 1 ? addrs[0] : addrs
   return {
+    addresses: addrs,
+    topics: wireTopics.map((t) => (t === null ? null : Array.isArray(t) ? t : [t])),
     isAddress: membership(addrs),
     topicTests,
     request: (from, to) => ({ address, topics: wireTopics, fromBlock: toHex(from), toBlock: toHex(to) }),

@@ -10,6 +10,7 @@
  *   `fetchLogs` inspect `error` to shrink a range.
  * - `SourceError`: retries exhausted, or a failure no retry can fix (HTTP 401, bad URL...).
  */
+import { isAscii } from 'node:buffer'
 import { SourceError, UsageError } from '../../errors.js'
 import { redact, redactUrl, registerSecret } from './redact.js'
 import { isRangeError } from './rangeHints.js'
@@ -22,7 +23,7 @@ import {
   type Failure,
   type RetryPolicyOptions,
 } from './retryPolicy.js'
-import type { RpcCall, RpcClient } from './types.js'
+import type { BodyReader, BytesAnswer, RpcCall, RpcClient } from './types.js'
 
 export type RpcRetryEvent = {
   /** The method, or a description of the batch. */
@@ -69,7 +70,24 @@ export class RpcResponseError extends SourceError {
   }
 }
 
-type HttpAnswer = { status: number; statusText: string; retryAfter: string | null; text: string }
+const UTF8 = new TextDecoder()
+
+/** An HTTP answer; `text` is its body decoded on first use (the byte readers never need it). */
+class HttpAnswer {
+  private decoded: string | undefined
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly retryAfter: string | null,
+    readonly body: Buffer,
+  ) {}
+
+  get text(): string {
+    // JSON-RPC answers are ASCII in practice: a latin1 copy then; otherwise UTF-8 decoded as
+    // `Response.text()` does it (a byte-order mark dropped).
+    return (this.decoded ??= isAscii(this.body) ? this.body.toString('latin1') : UTF8.decode(this.body))
+  }
+}
 
 export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
   const { timeoutMs = 30_000, onRetry } = params
@@ -106,8 +124,8 @@ export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
   async function post(body: string): Promise<HttpAnswer> {
     const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) })
     // Read the body in every case: it frees the connection, and errors may be inside.
-    const text = await res.text()
-    return { status: res.status, statusText: res.statusText, retryAfter: res.headers.get('retry-after'), text }
+    const bytes = Buffer.from(await res.arrayBuffer())
+    return new HttpAnswer(res.status, res.statusText, res.headers.get('retry-after'), bytes)
   }
 
   /** Run one logical call with retries. `parse` throws TransportFailure / RpcResponseError. */
@@ -158,24 +176,37 @@ export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
     return f.retryable ? new TransportFailure(f) : new RpcResponseError(label, method, error, status)
   }
 
+  /** One call; a 2xx answer goes to `read` first, and is parsed as JSON only if `read` declines it. */
+  function call<R, T>(method: string, callParams: unknown[], read: BodyReader<R> | undefined): Promise<BytesAnswer<R, T>> {
+    const id = nextId++
+    const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: callParams })
+    return withRetries(method, body, (a) => {
+      checkStatus(a, method)
+      if (read) {
+        const value = read(a.body, id)
+        if (value !== undefined) return { read: value }
+      }
+      const json = parseJson(a.text)
+      if (!isObject(json)) throw malformed(Array.isArray(json) ? 'an array answered a single request' : 'the answer is not a JSON-RPC object')
+      if (json.error !== undefined && json.error !== null) {
+        if (json.id !== id && json.id !== null && json.id !== undefined) throw idMismatch(json.id, id)
+        throw rpcFailure(toErrorObject(json.error), method, a.status)
+      }
+      if (json.id !== id) throw idMismatch(json.id, id)
+      if (!('result' in json)) throw malformed('the answer has neither result nor error')
+      return { result: json.result as T }
+    })
+  }
+
   return {
     label,
 
     request<T = unknown>(method: string, callParams: unknown[]): Promise<T> {
-      const id = nextId++
-      const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: callParams })
-      return withRetries(method, body, (a) => {
-        checkStatus(a, method)
-        const json = parseJson(a.text)
-        if (!isObject(json)) throw malformed(Array.isArray(json) ? 'an array answered a single request' : 'the answer is not a JSON-RPC object')
-        if (json.error !== undefined && json.error !== null) {
-          if (json.id !== id && json.id !== null && json.id !== undefined) throw idMismatch(json.id, id)
-          throw rpcFailure(toErrorObject(json.error), method, a.status)
-        }
-        if (json.id !== id) throw idMismatch(json.id, id)
-        if (!('result' in json)) throw malformed('the answer has neither result nor error')
-        return json.result as T
-      })
+      return call<never, T>(method, callParams, undefined).then((r) => r.result as T)
+    },
+
+    requestBytes<R, T = unknown>(method: string, callParams: unknown[], read: BodyReader<R>): Promise<BytesAnswer<R, T>> {
+      return call<R, T>(method, callParams, read)
     },
 
     batch<T = unknown>(calls: RpcCall[]): Promise<T[]> {
