@@ -42,6 +42,7 @@ import { toWord } from '../src/store/amount.js'
 import { TOKEN_STREAM } from '../src/store/tokenLedger.js'
 import { resolveWeights } from '../src/store/weights.js'
 import { balancesAt } from '../src/store/tokenQueries.js'
+import { ADDRESS_PARAM } from '../src/store/tokenColumns.js'
 import { nakamoto, type NakamotoResult } from '../src/analysis/nakamoto.js'
 import { concentration, type ConcentrationResult } from '../src/analysis/concentration.js'
 import { weightOrder } from '../src/analysis/weightOrder.js'
@@ -222,8 +223,10 @@ function buildHolderDb(): HolderDb {
     const holderRanks = shuffle(r, Array.from({ length: HOLDERS }, (_, i) => i + 1))
     const delegateRanks = shuffle(r, Array.from({ length: HOLDERS }, (_, i) => i + 1))
     // Multi-row INSERTs (BATCH rows a statement): the build is setup, not measured.
+    // Addresses and amounts go in as text and are stored as bytes (schema v5), as the indexer's are.
+    const stored = (column: string) => (column === 'dao_id' || column === 'block_number' || column === 'log_index' ? '?' : column === 'holder' || column === 'delegate' ? ADDRESS_PARAM : 'unhex(?)')
     const insert = (table: string, columns: string[], count: number, row: (i: number) => (string | number)[]) => {
-      const values = `(${columns.map(() => '?').join(', ')})`
+      const values = `(${columns.map(stored).join(', ')})`
       const sql = (k: number) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array(k).fill(values).join(', ')}`
       const full = db.prepare(sql(BATCH))
       for (let i = 0; i < count; i += BATCH) {
@@ -247,7 +250,7 @@ function buildHolderDb(): HolderDb {
       ])
       db.prepare(
         `INSERT INTO balance_checkpoint (dao_id, holder, block_number, log_index, balance)
-         SELECT dao_id, holder, ? + (unicode(substr(holder, 41, 1)) * 131 + unicode(substr(holder, 42, 1)) * 7) % ?, 0, balance
+         SELECT dao_id, holder, ? + (unicode(lower(substr(hex(holder), 39, 1))) * 131 + unicode(lower(substr(hex(holder), 40, 1))) * 7) % ?, 0, balance
          FROM balance WHERE dao_id = ?`,
       ).run(PAST_BLOCK + 1, CURSOR - PAST_BLOCK, dao.id)
       checkpoints = 2 * HOLDERS

@@ -1,7 +1,8 @@
 /**
- * uint256 amounts are stored as 64 lowercase hex digits: exact, and fixed width so that
- * SQLite's text ordering is numeric ordering (ORDER BY votes DESC is correct). Only this
- * module converts between that form and bigint.
+ * uint256 amounts are stored as 64 lowercase hex digits (the token tables keep the same 32
+ * bytes as a BLOB, schema v5, and hand them to JavaScript in this form: tokenColumns.ts):
+ * exact, and fixed width so that SQLite's ordering is numeric ordering (ORDER BY votes
+ * DESC is correct). Only this module converts between that form and bigint.
  */
 import { StoreError } from '../errors.js'
 

@@ -5,6 +5,7 @@
  *
  * Amounts come back as bigint, proposal ids as bigint (OZ ids are 256-bit hashes).
  */
+import { ADDRESS_PARAM, amountText } from './tokenColumns.js'
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import { getCursor } from './daos.js'
@@ -391,7 +392,7 @@ function snapshotPower(db: Db, dao: Dao, proposal: GovernorProposal): { lookup: 
     return { lookup: null, unchecked: `the snapshot block ${block} is before the DAO's first indexed block ${dao.startBlock}` }
   const st = db
     .prepare(
-      `SELECT votes FROM vp_checkpoint WHERE dao_id = ? AND delegate = ? AND block_number <= ?
+      `SELECT ${amountText('votes')} FROM vp_checkpoint WHERE dao_id = ? AND delegate = ${ADDRESS_PARAM} AND block_number <= ?
        ORDER BY block_number DESC, log_index DESC LIMIT 1`,
     )
     .pluck()

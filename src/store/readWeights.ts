@@ -5,12 +5,15 @@
  * object and two strings per row, most of it garbage-collector work), and so does
  * building a `{ address, weight }` object and a bigint per holder (~0.5 s for a million).
  * Instead the rows come back as a few blobs of fixed-width records, the address (42 ASCII
- * bytes) followed by the amount as SQLite's `unhex` makes it (32 big-endian bytes), and
- * stay that way: `readPackedWeights` returns them as one buffer that the analysis reads
- * by index (`packedPopulation` in src/analysis/population.ts). Zero amounts are left out
- * by SQL. The blobs are cut by the address's first hex digit (16 ranges that together
- * cover every string, so nothing is missed whatever is stored): each is a sixteenth of
- * the population (SQLite's 1 GB blob limit would be met past ~200 million holders).
+ * bytes: `0x` and lowercase hex) followed by the amount (32 big-endian bytes), and stay
+ * that way: `readPackedWeights` returns them as one buffer that the analysis reads by
+ * index (`packedPopulation` in src/analysis/population.ts). SQL makes the records from
+ * either storage (`stored`): the token tables' bytes (hex of the address, the amount as
+ * it is) or imported holders' text (the address as it is, `unhex` of the amount). Zero
+ * amounts are left out by SQL. The blobs are cut by the address's first hex digit (16
+ * ranges that together cover every value, so nothing is missed whatever is stored): each
+ * is a sixteenth of the population (SQLite's 1 GB blob limit would be met past ~200
+ * million holders).
  *
  * All ranges are read from one state of the file: in one transaction on the calling
  * connection, or — for a large population outside a transaction — the last ranges on a
@@ -19,10 +22,11 @@
  * otherwise read again in one transaction.
  *
  * Every record must start with `0x` where the fixed width puts it, and each blob must hold
- * exactly one record per row: an address of another length, or an amount that is not 64
- * hex digits (`unhex` gives another length, or NULL for a non-hex digit, which drops the
- * record), shifts or shortens a blob, and then the population is read again row by row
- * through `fromWord`, which throws the StoreError a damaged amount deserves.
+ * exactly one record per row: an address of another length, or an amount that is not 32
+ * bytes (stored so, or `unhex` of text that is not 64 hex digits: another length, or NULL
+ * for a non-hex digit, which drops the record), shifts or shortens a blob, and then the
+ * population is read again row by row through `fromWord`, which throws the StoreError a
+ * damaged amount deserves.
  */
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -35,13 +39,18 @@ export type WeightRow = { address: string; weight: bigint }
 
 export type ReadWeightsParameters = {
   /**
-   * A SELECT returning columns `a` (address) and `w` (64-hex amount) in address order for
-   * the rows whose account column satisfies `range` (an SQL condition on @lo / @hi).
+   * A SELECT returning columns `a` (address) and `w` (amount) in address order for the
+   * rows whose account column satisfies `range` (an SQL condition).
    */
   rows: (range: string) => string
   /** The account column `range` is a condition on. */
   account: string
   params: Record<string, string | number>
+  /**
+   * How `a` and `w` are stored: 'hex', 0x text and 64 hex digits (imported holders);
+   * 'bytes', 20 and 32 bytes (the token tables, schema v5). Default 'hex'.
+   */
+  stored?: 'hex' | 'bytes'
 }
 
 const ZERO_WORD = '0'.repeat(64)
@@ -64,27 +73,25 @@ export type RangeReply = { ok: true; chunks: Chunk[] } | { ok: false }
 export type ReadWorkerSetup = { file: string; mmapSize: number; queries: RangeQuery[]; port: MessagePort; done: SharedArrayBuffer }
 
 /** Every row with a non-zero amount, in address order, packed; or as rows when some record has another shape. */
-export function readPackedWeights(db: Db, { rows, account, params }: ReadWeightsParameters): PackedRecords | WeightRow[] {
-  // Ranges by the first hex digit: below '0x1', then [0xd, 0xd+1), then from '0xf' on.
+export function readPackedWeights(db: Db, { rows, account, params, stored = 'hex' }: ReadWeightsParameters): PackedRecords | WeightRow[] {
+  const bytes = stored === 'bytes'
+  // Ranges by the first hex digit: below '0x1', then [0xd, 0xd+1), then from '0xf' on (as
+  // bytes: below X'10', [X'd0', X'(d+1)0'), from X'f0' on). Bounds are literals in the SQL.
+  const bound = (d: number) => (bytes ? `X'${DIGITS[d]}0'` : `'0x${DIGITS[d]}'`)
   const ranges = Array.from(DIGITS, (_, d): RangeQuery => {
-    const bounds: Params = {}
     const conditions: string[] = []
-    if (d > 0) {
-      bounds.lo = `0x${DIGITS[d]}`
-      conditions.push(`${account} >= @lo`)
-    }
-    if (d < 15) {
-      bounds.hi = `0x${DIGITS[d + 1]}`
-      conditions.push(`${account} < @hi`)
-    }
-    return { sql: rows(conditions.join(' AND ')), params: { ...params, ...bounds } }
+    if (d > 0) conditions.push(`${account} >= ${bound(d)}`)
+    if (d < 15) conditions.push(`${account} < ${bound(d + 1)}`)
+    return { sql: rows(conditions.join(' AND ')), params }
   })
   // As a BLOB: bytes copied as they are instead of decoded as UTF-8. In address order: SQLite
   // keeps the subquery's ORDER BY for group_concat (an `ORDER BY a` inside the aggregate
   // would sort again, doubling the time); the tests compare with an ordered plain query.
+  const record = bytes ? `CAST('0x' || lower(hex(a)) AS BLOB) || w` : `a || unhex(w)`
+  const nonZero = bytes ? `w != zeroblob(${WORD})` : `w != '${ZERO_WORD}'`
   const queries = ranges.map(({ sql, params }) => ({
-    sql: `SELECT CAST(group_concat(a || unhex(w), '') FILTER (WHERE w != '${ZERO_WORD}') AS BLOB) AS records,
-                 count(*) FILTER (WHERE w != '${ZERO_WORD}') AS n
+    sql: `SELECT CAST(group_concat(${record}, '') FILTER (WHERE ${nonZero}) AS BLOB) AS records,
+                 count(*) FILTER (WHERE ${nonZero}) AS n
           FROM (${sql})`,
     params,
   }))
@@ -93,7 +100,7 @@ export function readPackedWeights(db: Db, { rows, account, params }: ReadWeights
   const version = dataVersion(db)
   let chunks = threaded ? readRanges(db, queries, true) : inOneState(db, () => readRanges(db, queries, false))
   if (threaded && dataVersion(db) !== version) chunks = inOneState(db, () => readRanges(db, queries, false))
-  return chunks.every((c) => wellFormed(c.records, c.n)) ? pack(chunks) : inOneState(db, () => readRows(db, ranges))
+  return chunks.every((c) => wellFormed(c.records, c.n)) ? pack(chunks) : inOneState(db, () => readRows(db, ranges, bytes))
 }
 
 /** `read` in one transaction: every statement sees one state of the file (a savepoint inside the caller's transaction). */
@@ -168,10 +175,17 @@ function pack(chunks: Chunk[]): PackedRecords {
   return { bytes, size, stride: RECORD, wordOffset: ADDRESS, address: (i) => bytes.toString('latin1', i * RECORD, i * RECORD + ADDRESS) }
 }
 
-/** The same rows one object each: slow, for a population with a record of another shape. */
-function readRows(db: Db, ranges: RangeQuery[]): WeightRow[] {
+/** The same rows one object each: slow, for a population with a record of another shape (fromWord says what is wrong). */
+function readRows(db: Db, ranges: RangeQuery[], bytes: boolean): WeightRow[] {
   const out: WeightRow[] = []
   for (const { sql, params } of ranges)
-    for (const r of db.prepare(sql).all(params) as { a: string; w: string }[]) if (r.w !== ZERO_WORD) out.push({ address: r.a, weight: fromWord(r.w) })
+    for (const r of db.prepare(sql).all(params) as { a: unknown; w: unknown }[]) {
+      const address = bytes ? `0x${hexOf(r.a)}` : String(r.a)
+      const word = bytes ? hexOf(r.w) : String(r.w)
+      if (word !== ZERO_WORD) out.push({ address, weight: fromWord(word) })
+    }
   return out
 }
+
+/** A stored byte column as hex digits (anything else as its text, which fromWord then refuses). */
+const hexOf = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : String(v))

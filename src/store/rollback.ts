@@ -19,8 +19,6 @@
 import type { Db } from './db.js'
 import type { Dao } from './daos.js'
 import { rebuildProposalTallies } from './governorLedger.js'
-import { ZERO_WORD } from './tokenLedger.js'
-import { ZERO_ADDRESS } from '../sources/token/decode.js'
 
 /** Raw on-chain rows of a DAO, keyed by (dao_id, block_number, log_index). */
 const RAW_TABLES = ['transfer', 'delegate_changed', 'delegate_votes_changed', 'proposal', 'vote', 'proposal_event', 'snapshot_delegation'] as const
@@ -49,7 +47,8 @@ export function rollbackChain(db: Db, chainId: number, forkBase: number): Rollba
 /** One DAO's part of `rollbackChain`; runs inside its transaction. Whether anything changed. */
 function rollbackDao(db: Db, daoId: number, forkBase: number): boolean {
   const at = { dao: daoId, block: forkBase }
-  const after = (sql: string) => db.prepare(sql).pluck().all(at) as string[]
+  // Accounts as stored (bytes, schema v5), bound back as they are.
+  const after = (sql: string) => db.prepare(sql).pluck().all(at) as Buffer[]
   const holders = after(
     `SELECT from_address FROM transfer WHERE dao_id = @dao AND block_number > @block
      UNION SELECT to_address FROM transfer WHERE dao_id = @dao AND block_number > @block`,
@@ -82,7 +81,7 @@ function rollbackDao(db: Db, daoId: number, forkBase: number): boolean {
 type CheckpointTables = { checkpoint: string; current: string; account: string; amount: string }
 
 /** Drop the accounts' checkpoints past the block; their current value becomes the last one left. */
-function restoreFromCheckpoints(db: Db, daoId: number, forkBase: number, accounts: readonly string[], t: CheckpointTables): void {
+function restoreFromCheckpoints(db: Db, daoId: number, forkBase: number, accounts: readonly Buffer[], t: CheckpointTables): void {
   const drop = db.prepare(`DELETE FROM ${t.checkpoint} WHERE dao_id = ? AND ${t.account} = ? AND block_number > ?`)
   const last = db
     .prepare(`SELECT ${t.amount} FROM ${t.checkpoint} WHERE dao_id = ? AND ${t.account} = ? ORDER BY block_number DESC, log_index DESC LIMIT 1`)
@@ -93,26 +92,29 @@ function restoreFromCheckpoints(db: Db, daoId: number, forkBase: number, account
   const remove = db.prepare(`DELETE FROM ${t.current} WHERE dao_id = ? AND ${t.account} = ?`)
   for (const account of accounts) {
     drop.run(daoId, account, forkBase)
-    const amount = last.get(daoId, account) as string | undefined
+    const amount = last.get(daoId, account) as Buffer | undefined
     // As TokenWriter writes them: an account whose value is zero has no row.
-    if (amount === undefined || amount === ZERO_WORD) remove.run(daoId, account)
+    if (amount === undefined || isZero(amount)) remove.run(daoId, account)
     else set.run(daoId, account, amount)
   }
 }
 
 /** Each delegator's delegate becomes the target of its last remaining DelegateChanged (none or zero: no row). */
-function restoreDelegations(db: Db, daoId: number, delegators: readonly string[]): void {
+function restoreDelegations(db: Db, daoId: number, delegators: readonly Buffer[]): void {
   const last = db
     .prepare(`SELECT to_delegate FROM delegate_changed WHERE dao_id = ? AND delegator = ? ORDER BY block_number DESC, log_index DESC LIMIT 1`)
     .pluck()
   const set = db.prepare(`INSERT INTO delegation (dao_id, delegator, delegate) VALUES (?, ?, ?) ON CONFLICT (dao_id, delegator) DO UPDATE SET delegate = excluded.delegate`)
   const remove = db.prepare(`DELETE FROM delegation WHERE dao_id = ? AND delegator = ?`)
   for (const delegator of delegators) {
-    const delegate = last.get(daoId, delegator) as string | undefined
-    if (delegate === undefined || delegate === ZERO_ADDRESS) remove.run(daoId, delegator)
+    const delegate = last.get(daoId, delegator) as Buffer | undefined
+    if (delegate === undefined || isZero(delegate)) remove.run(daoId, delegator)
     else set.run(daoId, delegator, delegate)
   }
 }
+
+/** A stored amount of zero, or the zero address. */
+const isZero = (bytes: Buffer): boolean => bytes.every((b) => b === 0)
 
 /**
  * Statuses of proposals that are gone are deleted; those read at a replaced block, or

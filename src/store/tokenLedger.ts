@@ -23,6 +23,7 @@ import { setCursor } from './daos.js'
 import { upsertBlock, type StoredBlock } from './blocks.js'
 import { GovernorWriter, type GovernorCommit, type GovernorLedgerGovernor } from './governorLedger.js'
 import { BulkInsert } from './bulkInsert.js'
+import { ADDRESS_PARAM, amountText, DIGITS_PARAM } from './tokenColumns.js'
 import { ONE_WORD, ZERO_ADDRESS } from '../sources/token/decode.js'
 import {
   CHECKPOINT_WIDTH,
@@ -64,7 +65,7 @@ export type CheckpointKind = 'balances' | 'votes'
 
 /** How TokenState reads committed balances: one lookup, and whether to look at all. */
 export function balanceReader(db: Db, daoId: number): { load: (holder: string) => bigint | undefined; any: boolean } {
-  const get = db.prepare(`SELECT balance FROM balance WHERE dao_id = ? AND holder = ?`).pluck()
+  const get = db.prepare(`SELECT ${amountText('balance')} FROM balance WHERE dao_id = ? AND holder = ${ADDRESS_PARAM}`).pluck()
   return {
     load: (holder) => {
       const stored = get.get(daoId, holder) as string | undefined
@@ -107,23 +108,27 @@ export class TokenWriter {
   ) {
     if (!Number.isSafeInteger(daoId)) throw new TypeError(`daoId must be an integer; got ${daoId}`)
     const d = daoId // an integer literal in the SQL: one bound parameter less per row
+    // Addresses, hashes and amounts are bound as bare hex digits (sliced after their `0x`)
+    // and stored as bytes by `unhex` (schema v5).
+    const x = DIGITS_PARAM
     const upsert = (table: string, key: string, column: string) =>
-      new BulkInsert(db, `INSERT INTO ${table} VALUES`, `(${d}, ?, ?)`, `ON CONFLICT (dao_id, ${key}) DO UPDATE SET ${column} = excluded.${column}`)
+      new BulkInsert(db, `INSERT INTO ${table} VALUES`, `(${d}, ${x}, ${x})`, `ON CONFLICT (dao_id, ${key}) DO UPDATE SET ${column} = excluded.${column}`)
+    const position = `${d}, ?, ?, ?, ${x}`
     this.insert = {
-      transfer: new BulkInsert(db, `INSERT INTO transfer VALUES`, `(${d}, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      delegateChanged: new BulkInsert(db, `INSERT INTO delegate_changed VALUES`, `(${d}, ?, ?, ?, ?, ?, ?, ?)`),
-      delegateVotesChanged: new BulkInsert(db, `INSERT INTO delegate_votes_changed VALUES`, `(${d}, ?, ?, ?, ?, ?, ?, ?)`),
-      vpCheckpoint: new BulkInsert(db, `INSERT INTO vp_checkpoint VALUES`, `(${d}, ?, ?, ?, ?)`),
-      balanceCheckpoint: new BulkInsert(db, `INSERT INTO balance_checkpoint VALUES`, `(${d}, ?, ?, ?, ?)`),
+      transfer: new BulkInsert(db, `INSERT INTO transfer VALUES`, `(${position}, ${x}, ${x}, ${x}, ${x})`),
+      delegateChanged: new BulkInsert(db, `INSERT INTO delegate_changed VALUES`, `(${position}, ${x}, ${x}, ${x})`),
+      delegateVotesChanged: new BulkInsert(db, `INSERT INTO delegate_votes_changed VALUES`, `(${position}, ${x}, ${x}, ${x})`),
+      vpCheckpoint: new BulkInsert(db, `INSERT INTO vp_checkpoint VALUES`, `(${d}, ${x}, ?, ?, ${x})`),
+      balanceCheckpoint: new BulkInsert(db, `INSERT INTO balance_checkpoint VALUES`, `(${d}, ${x}, ?, ?, ${x})`),
       balance: upsert('balance', 'holder', 'balance'),
       votingPower: upsert('voting_power', 'delegate', 'votes'),
       delegation: upsert('delegation', 'delegator', 'delegate'),
     }
     this.tx = { begin: db.prepare('BEGIN'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') }
     this.remove = {
-      balance: db.prepare(`DELETE FROM balance WHERE dao_id = ${d} AND holder = ?`),
-      votingPower: db.prepare(`DELETE FROM voting_power WHERE dao_id = ${d} AND delegate = ?`),
-      delegation: db.prepare(`DELETE FROM delegation WHERE dao_id = ${d} AND delegator = ?`),
+      balance: db.prepare(`DELETE FROM balance WHERE dao_id = ${d} AND holder = ${x}`),
+      votingPower: db.prepare(`DELETE FROM voting_power WHERE dao_id = ${d} AND delegate = ${x}`),
+      delegation: db.prepare(`DELETE FROM delegation WHERE dao_id = ${d} AND delegator = ${x}`),
     }
   }
 
@@ -162,9 +167,9 @@ export class TokenWriter {
     try {
       const d = c.delegations
       for (let at = 0; at < d.length; at += DELEGATION_WIDTH) {
-        const delegator = d.slice(at, at + ADDRESS)
-        const delegate = d.slice(at + ADDRESS, at + 2 * ADDRESS)
-        if (delegate === ZERO_ADDRESS) remove.delegation.run(delegator)
+        const delegator = digits(d, at, ADDRESS)
+        const delegate = digits(d, at + ADDRESS, ADDRESS)
+        if (delegate === ZERO_DIGITS) remove.delegation.run(delegator)
         else insert.delegation.add(delegator, delegate)
       }
       for (const bulk of Object.values(insert)) bulk.flush()
@@ -214,17 +219,17 @@ export class TokenWriter {
       const blockNumber = batch.blockNumber[i]
       const logIndex = batch.logIndex[i]
       const txIndex = batch.transactionIndex[i]
-      const txHash = text.slice(at, at + HASH)
-      const a = text.slice(at + FIELD.first, at + FIELD.second)
+      const txHash = digits(text, at, HASH)
+      const a = digits(text, at + FIELD.first, ADDRESS)
       switch (kind) {
         case TRANSFER:
-          transfer.add(blockNumber, logIndex, txIndex, txHash, a, text.slice(at + FIELD.second, at + FIELD.third), text.slice(at + FIELD.third, at + FIELD.third + WORD), null)
+          transfer.add(blockNumber, logIndex, txIndex, txHash, a, digits(text, at + FIELD.second, ADDRESS), text.slice(at + FIELD.third, at + FIELD.third + WORD), null)
           break
         case TRANSFER_721:
-          transfer.add(blockNumber, logIndex, txIndex, txHash, a, text.slice(at + FIELD.second, at + FIELD.third), ONE_WORD, text.slice(at + FIELD.third, at + FIELD.third + WORD))
+          transfer.add(blockNumber, logIndex, txIndex, txHash, a, digits(text, at + FIELD.second, ADDRESS), ONE_WORD, text.slice(at + FIELD.third, at + FIELD.third + WORD))
           break
         case DELEGATE_CHANGED:
-          delegateChanged.add(blockNumber, logIndex, txIndex, txHash, a, text.slice(at + FIELD.second, at + FIELD.third), text.slice(at + FIELD.third, at + FIELD.third + ADDRESS))
+          delegateChanged.add(blockNumber, logIndex, txIndex, txHash, a, digits(text, at + FIELD.second, ADDRESS), digits(text, at + FIELD.third, ADDRESS))
           break
         case DELEGATE_VOTES_CHANGED:
           delegateVotesChanged.add(
@@ -248,7 +253,7 @@ export class TokenWriter {
   private insertCheckpoints(rows: CheckpointRows, checkpoint: BulkInsert, current: BulkInsert, remove: Database.Statement): void {
     const { text } = rows
     for (let k = 0, at = 0; k < rows.count; k++, at += CHECKPOINT_WIDTH) {
-      const account = text.slice(at, at + ADDRESS)
+      const account = digits(text, at, ADDRESS)
       const amount = text.slice(at + ADDRESS, at + CHECKPOINT_WIDTH)
       checkpoint.add(account, rows.blockNumber[k], rows.logIndex[k], amount)
       if (rows.last[k] === 1) {
@@ -258,3 +263,10 @@ export class TokenWriter {
     }
   }
 }
+
+/** The hex digits of the `0x` field of `width` characters at `at` of `text`: what `unhex(?)` stores. */
+function digits(text: string, at: number, width: number): string {
+  return text.slice(at + 2, at + width)
+}
+
+const ZERO_DIGITS = ZERO_ADDRESS.slice(2)

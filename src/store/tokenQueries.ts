@@ -12,6 +12,7 @@ import { getCursor } from './daos.js'
 import { readPackedWeights, readWeights, type ReadWeightsParameters } from './readWeights.js'
 import type { PackedRecords } from '../analysis/population.js'
 import { TOKEN_STREAM } from './tokenLedger.js'
+import { addressText } from './tokenColumns.js'
 import { UsageError } from '../errors.js'
 
 export type AccountWeight = { address: string; weight: bigint }
@@ -51,7 +52,7 @@ function weightQuery(db: Db, dao: Dao, t: WeightTables, block: number | undefine
       : `SELECT ${t.account} AS a, ${t.amount} AS w, max(${SEQ}) FROM ${t.history}
          WHERE dao_id = @dao AND block_number <= @block AND ${range}
          GROUP BY ${t.account} ORDER BY ${t.account}`
-  return { blockNumber, query: { rows, account: t.account, params: atCursor ? { dao: dao.id } : { dao: dao.id, block: blockNumber } } }
+  return { blockNumber, query: { rows, account: t.account, params: atCursor ? { dao: dao.id } : { dao: dao.id, block: blockNumber }, stored: 'bytes' } }
 }
 
 const weightsAt = (db: Db, dao: Dao, t: WeightTables, block: number | undefined): WeightsAt => {
@@ -79,10 +80,10 @@ export function delegationsAt(db: Db, dao: Dao, block?: number): { blockNumber: 
   const { blockNumber, atCursor } = resolveTokenBlock(db, dao, block)
   const rows = (
     atCursor
-      ? db.prepare(`SELECT delegator, delegate FROM delegation WHERE dao_id = ?`).all(dao.id)
+      ? db.prepare(`SELECT ${addressText('delegator')} AS delegator, ${addressText('delegate')} AS delegate FROM delegation WHERE dao_id = ?`).all(dao.id)
       : db
           .prepare(
-            `SELECT delegator, to_delegate AS delegate, max(${SEQ}) FROM delegate_changed
+            `SELECT ${addressText('delegator')} AS delegator, ${addressText('to_delegate')} AS delegate, max(${SEQ}) FROM delegate_changed
              WHERE dao_id = ? AND block_number <= ? GROUP BY delegator`,
           )
           .all(dao.id, blockNumber)

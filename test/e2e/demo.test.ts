@@ -29,10 +29,10 @@ test('demo runs offline, prints the report on stdout and leaves an explorable da
 
   const sqlite = new Database(db, { readonly: true })
   const words = (table: string, col: string) =>
-    (sqlite.prepare(`SELECT ${col} FROM ${table}`).pluck().all() as string[]).map((w) => BigInt(`0x${w}`))
+    (sqlite.prepare(`SELECT hex(${col}) FROM ${table}`).pluck().all() as string[]).map((w) => BigInt(`0x${w}`))
   const votes = words('voting_power', 'votes')
   const treasury = vp.labels.excluded.length === 0 ? balance.labels.excluded[0].address : null
-  const balances = (sqlite.prepare(`SELECT holder, balance FROM balance`).all() as { holder: string; balance: string }[])
+  const balances = (sqlite.prepare(`SELECT '0x' || lower(hex(holder)) AS holder, hex(balance) AS balance FROM balance`).all() as { holder: string; balance: string }[])
     .filter((r) => r.holder !== treasury)
     .map((r) => BigInt(`0x${r.balance}`))
   sqlite.close()

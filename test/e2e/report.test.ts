@@ -32,7 +32,9 @@ beforeAll(async () => {
   dao = await setUpReportDao('report')
   const sqlite = new Database(dao.db, { readonly: true })
   const seen = sqlite
-    .prepare(`SELECT holder FROM balance UNION SELECT delegate FROM voting_power UNION SELECT delegator FROM delegate_changed UNION SELECT to_address FROM transfer`)
+    .prepare(
+      `SELECT '0x' || lower(hex(a)) FROM (SELECT holder AS a FROM balance UNION SELECT delegate FROM voting_power UNION SELECT delegator FROM delegate_changed UNION SELECT to_address FROM transfer)`,
+    )
     .pluck()
     .all() as string[]
   sqlite.close()

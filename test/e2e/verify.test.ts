@@ -98,9 +98,9 @@ describe('verify on an indexed OZ governor DAO', () => {
     const sqlite = new Database(file)
     const cursor = scenario.lastBlock
     // The largest delegate now (always checked), its voting power one unit off.
-    const top = sqlite.prepare(`SELECT delegate, votes FROM voting_power ORDER BY votes DESC, delegate LIMIT 1`).get() as { delegate: string; votes: string }
+    const top = sqlite.prepare(`SELECT '0x' || lower(hex(delegate)) AS delegate, hex(votes) AS votes FROM voting_power ORDER BY voting_power.votes DESC, voting_power.delegate LIMIT 1`).get() as { delegate: string; votes: string }
     const badVotes = BigInt(`0x${top.votes}`) + 1n
-    sqlite.prepare(`UPDATE voting_power SET votes = ? WHERE delegate = ?`).run(word(badVotes), top.delegate)
+    sqlite.prepare(`UPDATE voting_power SET votes = unhex(?) WHERE delegate = unhex(substr(?, 3))`).run(word(badVotes), top.delegate)
     // A proposal with votes: its stored "for" doubled.
     const tally = sqlite
       .prepare(`SELECT t.proposal_id, t.for_votes, s.snapshot_block FROM proposal_tally t JOIN proposal_status s USING (dao_id, governor, proposal_id) WHERE t.for_votes > ? ORDER BY t.proposal_id LIMIT 1`)
@@ -114,9 +114,9 @@ describe('verify on an indexed OZ governor DAO', () => {
       .pluck()
       .get(tally.proposal_id) as string
     const checkpoint = sqlite
-      .prepare(`SELECT block_number, log_index FROM vp_checkpoint WHERE delegate = ? AND block_number <= ? ORDER BY block_number DESC, log_index DESC LIMIT 1`)
+      .prepare(`SELECT block_number, log_index FROM vp_checkpoint WHERE delegate = unhex(substr(?, 3)) AND block_number <= ? ORDER BY block_number DESC, log_index DESC LIMIT 1`)
       .get(voter, tally.snapshot_block) as { block_number: number; log_index: number }
-    sqlite.prepare(`UPDATE vp_checkpoint SET votes = ? WHERE delegate = ? AND block_number = ? AND log_index = ?`).run(word(0n), voter, checkpoint.block_number, checkpoint.log_index)
+    sqlite.prepare(`UPDATE vp_checkpoint SET votes = unhex(?) WHERE delegate = unhex(substr(?, 3)) AND block_number = ? AND log_index = ?`).run(word(0n), voter, checkpoint.block_number, checkpoint.log_index)
     sqlite.close()
 
     const [run, table] = await Promise.all([verify(file, '--seed', '7', '--format', 'json'), verify(file, '--seed', '7')])

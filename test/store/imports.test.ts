@@ -22,7 +22,7 @@ const count = (db: Db, table: string) => db.prepare(`SELECT count(*) FROM ${tabl
 function indexedDao(db: Db): Dao {
   const dao = insertDao(db, { name: 'chain', chainId: 1, token: a(999), tokenStandard: 'erc20', startBlock: 10 })
   const put = (table: string, col: string, rows: [number, bigint][]) => {
-    for (const [i, w] of rows) db.prepare(`INSERT INTO ${table} (dao_id, ${col}, ${table === 'balance' ? 'balance' : 'votes'}) VALUES (?, ?, ?)`).run(dao.id, a(i), toWord(w))
+    for (const [i, w] of rows) db.prepare(`INSERT INTO ${table} (dao_id, ${col}, ${table === 'balance' ? 'balance' : 'votes'}) VALUES (?, unhex(substr(?, 3)), unhex(?))`).run(dao.id, a(i), toWord(w))
   }
   put('balance', 'holder', [[1, 500n], [2, 300n], [3, 200n]]) // supply 1000
   put('voting_power', 'delegate', [[1, 600n], [4, 100n]]) // 2 and 3 delegated to 1; 4 is someone's delegate

@@ -25,6 +25,7 @@ const BALANCES = {
   rows: (range: string) => `SELECT holder AS a, balance AS w FROM balance WHERE dao_id = @dao AND ${range} ORDER BY holder`,
   account: 'holder',
   params: { dao: 1 },
+  stored: 'bytes' as const,
 }
 
 /** HOLDERS balances over every first hex digit, one in 50 zero, amounts of every width. */
@@ -32,7 +33,7 @@ function populate(db: Db): void {
   const next = mulberry32(7) // uint32s
   const hex = (digits: number) => Array.from({ length: digits }, () => (next() & 15).toString(16)).join('')
   db.prepare(`INSERT INTO dao (id, name, chain_id, token, token_standard, start_block, created_at) VALUES (1, 'd', 1, '0x${'1'.repeat(40)}', 'erc20', 1, '2026-01-01')`).run()
-  const put = db.prepare(`INSERT OR IGNORE INTO balance (dao_id, holder, balance) VALUES (1, ?, ?)`)
+  const put = db.prepare(`INSERT OR IGNORE INTO balance (dao_id, holder, balance) VALUES (1, unhex(substr(?, 3)), unhex(?))`)
   db.transaction(() => {
     for (let i = 0; i < HOLDERS; i++) {
       const width = 1 + (next() % 64)
@@ -51,7 +52,7 @@ function firstDifference(got: readonly { address: string; weight: bigint }[], wa
 
 /** What the rows say, one by one: non-zero amounts, address order. */
 const plain = (db: Db) =>
-  (db.prepare(`SELECT holder AS a, balance AS w FROM balance WHERE dao_id = 1 ORDER BY holder`).all() as { a: string; w: string }[])
+  (db.prepare(`SELECT '0x' || lower(hex(holder)) AS a, lower(hex(balance)) AS w FROM balance WHERE dao_id = 1 ORDER BY holder`).all() as { a: string; w: string }[])
     .filter((r) => r.w !== '0'.repeat(64))
     .map((r) => ({ address: r.a, weight: BigInt(`0x${r.w}`) }))
 
@@ -73,14 +74,14 @@ describe.skipIf(!built)('readPackedWeights on two threads (dist/)', () => {
       expect(firstDifference(db.transaction(() => dist.readWeights(db, BALANCES))(), expected)).toBeNull()
 
       // An address of another length among the worker's ranges (0xa.. on): read row by row, still exact.
-      db.prepare(`INSERT INTO balance (dao_id, holder, balance) VALUES (1, '0xeshort', ?)`).run('0'.repeat(63) + '7')
+      db.prepare(`INSERT INTO balance (dao_id, holder, balance) VALUES (1, X'eeee', unhex(?))`).run('0'.repeat(63) + '7')
       const withOdd = dist.readPackedWeights(db, BALANCES)
       expect(Array.isArray(withOdd)).toBe(true)
       expect(firstDifference(withOdd as { address: string; weight: bigint }[], plain(db))).toBeNull()
 
-      // A damaged amount there: the StoreError that names it, from whichever thread found it.
-      db.prepare(`UPDATE balance SET balance = ? WHERE holder = '0xeshort'`).run('0'.repeat(63) + 'g')
-      expect(() => dist.readWeights(db, BALANCES)).toThrow(`Stored amount "${'0'.repeat(63)}g"`)
+      // A damaged amount there (a byte short): the StoreError that names it, from whichever thread found it.
+      db.prepare(`UPDATE balance SET balance = unhex(?) WHERE holder = X'eeee'`).run('0'.repeat(62))
+      expect(() => dist.readWeights(db, BALANCES)).toThrow(`Stored amount "${'0'.repeat(62)}"`)
       // (Loaded from dist/, so its own StoreError class: compared by name.)
       expect(() => dist.readWeights(db, BALANCES)).toThrow(expect.objectContaining({ name: StoreError.name }))
     } finally {

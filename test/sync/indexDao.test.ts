@@ -11,6 +11,7 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { simulateToken, type SimulatedToken } from '../helpers/tokenSimulation.js'
 import { openDb, type Db } from '../../src/store/db.js'
+import { MIGRATIONS } from '../../src/store/migrations/index.js'
 import { insertDao } from '../../src/store/daos.js'
 import { balancesAt, delegationsAt, votingPowerAt } from '../../src/store/tokenQueries.js'
 import { createRpcClient } from '../../src/sources/evm/rpc.js'
@@ -104,6 +105,29 @@ describe('indexDao on a simulated token', () => {
     expectMatchesReplay(db, checkedBlocks())
     db.close()
     reference = dataDump(file)
+  })
+
+  test('a v4 database (hex text) migrates to exactly the rows a v5 index writes (bytes)', () => {
+    const v5 = path.join(dir, 'inline.db')
+    const v4 = path.join(dir, 'v4.db')
+    const raw = new Database(v4)
+    for (let v = 0; v < 4; v++) raw.exec(MIGRATIONS[v]!)
+    raw.pragma('user_version = 4')
+    raw.exec(`ATTACH '${v5}' AS v5`)
+    for (const table of ['dao', 'cursor', 'block']) raw.exec(`INSERT INTO ${table} SELECT * FROM v5.${table}`)
+    // The v1 shapes: 0x text addresses and hashes, 64-digit amounts, a NULL token id.
+    const prefixed = new Set(['tx_hash', 'from_address', 'to_address', 'delegator', 'from_delegate', 'to_delegate', 'delegate', 'holder'])
+    const digits = new Set(['value', 'token_id', 'previous_votes', 'new_votes', 'votes', 'balance'])
+    for (const table of ['transfer', 'delegate_changed', 'delegate_votes_changed', 'vp_checkpoint', 'balance_checkpoint', 'balance', 'voting_power', 'delegation']) {
+      const columns = raw.prepare(`SELECT name FROM pragma_table_info(?, 'main')`).pluck().all(table) as string[]
+      const text = columns.map((c) => (prefixed.has(c) ? `'0x' || lower(hex(${c}))` : digits.has(c) ? `nullif(lower(hex(${c})), '')` : c))
+      raw.exec(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${text.join(', ')} FROM v5.${table}`)
+    }
+    expect(raw.prepare(`SELECT typeof(holder) || ' ' || length(balance) FROM balance LIMIT 1`).pluck().get()).toBe('text 64')
+    raw.exec('DETACH v5')
+    raw.close()
+    openDb({ path: v4, create: true }).close()
+    expect(dumpDb(v4)).toBe(dumpDb(v5))
   })
 
   test('small commits and a resumed run write exactly the same data', async () => {
