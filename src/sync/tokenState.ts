@@ -85,12 +85,13 @@ class CheckpointLog {
     this.blockNumber[r] = blockNumber
     this.logIndex[r] = logIndex
     const at = r * CHECKPOINT_WIDTH
-    copyAscii(account.address, this.records, at)
+    // One byte per character: addresses come from batch text, which TokenBatchBuilder keeps ASCII.
+    this.records.write(account.address, at, 'latin1')
     const digits = typeof amount === 'bigint' ? amount.toString(16) : amount
     const pad = WORD - digits.length
     if (pad < 0) throw new StoreError(`Amount 0x${digits} does not fit in uint256.`)
     this.records.fill(ZERO_CHAR, at + ADDRESS, at + ADDRESS + pad)
-    copyAscii(digits, this.records, at + ADDRESS + pad)
+    this.records.write(digits, at + ADDRESS + pad, 'latin1')
   }
 
   private grow(): void {
@@ -162,19 +163,6 @@ class CheckpointLog {
 
 function byKey(a: Account, b: Account): number {
   return a.key - b.key || (a.address < b.address ? -1 : 1) // addresses are distinct
-}
-
-/**
- * Copy an ASCII string into `bytes` at `at`. Addresses and vote words come from the RPC's
- * JSON, checked for length and prefix only: anything outside ASCII is refused here rather
- * than truncated into a different value.
- */
-function copyAscii(s: string, bytes: Uint8Array, at: number): void {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c > 0x7f) throw new SourceError(`The RPC returned a token log with a non-hex field (${JSON.stringify(s)}); refusing to index data that cannot be decoded.`)
-    bytes[at + i] = c
-  }
 }
 
 export class TokenState {
