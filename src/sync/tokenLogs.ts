@@ -7,6 +7,11 @@
  *
  * One answer may hold the token's logs and its governors' (the joint pass of DESIGN.md §4:
  * one eth_getLogs over every contract of the DAO); each log is decoded by its address.
+ *
+ * Two ways in, one result: `fromBytes` reads the answer's bytes (logBytes.ts) and copies
+ * each token event's hex straight into the batch; the converter itself takes the parsed
+ * JSON of an answer the byte reader declined. test/sync/tokenLogBytes.test.ts holds them
+ * equal.
  */
 import { answerItems, convertLogs, LogReader, type LogConverter, type LogFilter } from '../sources/evm/getLogs.js'
 import { NotSimple, type JsonBytes } from '../sources/evm/jsonBytes.js'
@@ -39,9 +44,9 @@ const NO_GOVERNORS: ReadonlyMap<string, GovernorKind> = new Map()
 /** Converter for `fetchLogsWith`: the token events of `token` in an answer, packed. */
 export function tokenLogConverter(token: string): LogConverter<TokenBatch> {
   const convert = daoLogConverter(token, NO_GOVERNORS)
-  const token_ = (x: { logs: DaoLogs; count: number }) => ({ logs: x.logs.token, count: x.count })
-  return Object.assign((result: unknown, from: number, to: number, filter: LogFilter) => token_(convert(result, from, to, filter)), {
-    fromBytes: (json: JsonBytes, from: number, to: number, filter: LogFilter) => token_(convert.fromBytes(json, from, to, filter)),
+  const tokenOnly = (x: { logs: DaoLogs; count: number }) => ({ logs: x.logs.token, count: x.count })
+  return Object.assign((result: unknown, from: number, to: number, filter: LogFilter) => tokenOnly(convert(result, from, to, filter)), {
+    fromBytes: (json: JsonBytes, from: number, to: number, filter: LogFilter) => tokenOnly(convert.fromBytes(json, from, to, filter)),
   })
 }
 
