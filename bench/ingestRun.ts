@@ -13,7 +13,9 @@ import { addGovernor, listGovernors } from '../src/store/governors.js'
 import { listGovernorProposals } from '../src/store/governorQueries.js'
 import { tokenCounts, totalSupplyAt, votingPowerAt } from '../src/store/tokenQueries.js'
 import { createRpcClient } from '../src/sources/evm/rpc.js'
-import { fetchLogs } from '../src/sources/evm/getLogs.js'
+import { convertLogs, fetchLogsWith, type LogConverter, type LogFilter } from '../src/sources/evm/getLogs.js'
+import type { JsonBytes } from '../src/sources/evm/jsonBytes.js'
+import { readLogBytes } from '../src/sources/evm/logBytes.js'
 import type { RpcClient } from '../src/sources/evm/types.js'
 import { TOKEN_TOPICS } from '../src/sources/token/decode.js'
 import { governorTopics } from '../src/sources/governor/topics.js'
@@ -198,19 +200,24 @@ async function runBare(): Promise<RunResult> {
   return { type: 'result', mode: 'bare', ms, events: logs, maxRssBytes: maxRssBytes(), cpuMicros, requests: ranges.length }
 }
 
-/** govaudit's fetch layer alone: fetch, JSON.parse, validate and convert, yield in order. */
+/**
+ * govaudit's fetch layer alone, as the indexer uses it: fetch, read and check each answer's
+ * logs from its bytes (JSON.parse and LogReader for an answer the byte reader declines),
+ * yield in order; nothing decoded or kept.
+ */
 async function runFetchLogs(): Promise<RunResult> {
   const { rpc, requests } = recordingClient(setup.url)
+  const checkOnly: LogConverter<null> = Object.assign(
+    (result: unknown, from: number, to: number, f: LogFilter) => ({ logs: null, count: convertLogs(result, from, to, f).length }),
+    { fromBytes: (json: JsonBytes, from: number, to: number, f: LogFilter) => ({ logs: null, count: readLogBytes(json, from, to, f, () => {}) }) },
+  )
   let logs = 0
   const { ms, cpuMicros } = await measure(async () => {
-    const chunks = fetchLogs({
-      rpc,
-      ...filter,
-      fromBlock: setup.firstBlock,
-      toBlock: setup.lastBlock,
-      concurrency: setup.concurrency,
-    })
-    for await (const chunk of chunks) logs += chunk.logs.length
+    const chunks = fetchLogsWith(
+      { rpc, ...filter, fromBlock: setup.firstBlock, toBlock: setup.lastBlock, concurrency: setup.concurrency },
+      checkOnly,
+    )
+    for await (const chunk of chunks) logs += chunk.count
   })
   return { type: 'result', mode: 'fetchLogs', ms, events: logs, maxRssBytes: maxRssBytes(), cpuMicros, requests: requests() }
 }

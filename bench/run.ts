@@ -14,7 +14,7 @@
  *   govaudit   indexDao end to end into a fresh SQLite file on disk (temp dir);
  *   bare       fetch + JSON.parse of the SAME eth_getLogs ranges (the ones govaudit asked
  *              for in the same repetition) at the same concurrency: the floor;
- *   fetchLogs  govaudit's fetch layer alone (fetch, parse, validate), for attribution.
+ *   fetchLogs  govaudit's fetch layer alone (fetch, read and check the logs from the bytes), for attribution.
  *
  * It prints medians, the ratio govaudit / bare, peak RSS, and the targets. It exits
  * non-zero only when a run fails or indexes wrong data (event count, row counts, or the
@@ -184,7 +184,7 @@ async function runScenario(withGovernor: boolean): Promise<Summary> {
     const ms = median(rs.map((r) => r.ms))
     return {
       mode,
-      label: { bare: 'bare: fetch + JSON.parse', fetchLogs: 'fetchLogs: + validate', govaudit: `govaudit: indexDao to SQLite${withGovernor ? ' (joint pass)' : ''}` }[mode],
+      label: { bare: 'bare: fetch + JSON.parse', fetchLogs: 'fetch layer: + read, check', govaudit: `govaudit: indexDao to SQLite${withGovernor ? ' (joint pass)' : ''}` }[mode],
       ms,
       eventsPerSecond: ready.events / (ms / 1000),
       ratio: ms / bareMs,
