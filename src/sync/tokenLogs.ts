@@ -13,6 +13,7 @@
  * JSON of an answer the byte reader declined. test/sync/tokenLogBytes.test.ts holds them
  * equal.
  */
+import { SourceError } from '../errors.js'
 import { answerItems, convertLogs, LogReader, type LogConverter, type LogFilter } from '../sources/evm/getLogs.js'
 import { NotSimple, type JsonBytes } from '../sources/evm/jsonBytes.js'
 import { readLogBytes, type LogSpans } from '../sources/evm/logBytes.js'
@@ -76,7 +77,15 @@ export function daoLogConverter(
     const out = new DaoLogsBuilder(token, governors, hashesFrom)
     const tokenAt = filter.addresses.indexOf(token)
     const kinds = tokenKinds(filter)
-    const count = readLogBytes(json, from, to, filter, (log) => out.addSpans(log, filter, tokenAt, kinds))
+    let count: number
+    try {
+      count = readLogBytes(json, from, to, filter, (log) => out.addSpans(log, filter, tokenAt, kinds))
+    } catch (e) {
+      // A log a decoder refuses: declined, so that the ordinary path refuses it with its error
+      // and its handling (here the error would reach the RPC client's retry loop instead).
+      if (e instanceof SourceError) throw new NotSimple()
+      throw e
+    }
     return { logs: out.build(), count }
   }
   return Object.assign(convert, { fromBytes })

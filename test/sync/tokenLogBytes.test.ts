@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import fc from 'fast-check'
+import { SourceError } from '../../src/errors.js'
 import { makeLogFilter } from '../../src/sources/evm/getLogs.js'
 import { readRpcResult } from '../../src/sources/evm/jsonBytes.js'
 import type { RawLog } from '../../src/sources/evm/types.js'
@@ -133,6 +134,20 @@ describe('reading eth_getLogs answers from their bytes', () => {
         check(picked, anvil)
       }),
     )
+  })
+
+  test('a log the decoders refuse (a governor event, a token event near the tip) is left to the ordinary path and its error', () => {
+    const vote = LOGS.findIndex((l) => l.address === GOVERNOR && l.data.length > 200)
+    const tip = LOGS.findIndex((l) => l.address === TOKEN && l.blockNumber >= TO - 5)
+    expect(vote).toBeGreaterThan(0)
+    expect(tip).toBeGreaterThan(0)
+    for (const at of [vote, tip]) {
+      const logs = LOGS.map((l) => wire(l, GETH_ORDER))
+      logs[at]!.data = (logs[at]!.data as string).slice(0, 2 + 64) + (at === tip ? '00' : '')
+      const { ordinary, fast } = both(envelope(logs))
+      expect(ordinary).toBeInstanceOf(SourceError)
+      expect(fast).toBeUndefined()
+    }
   })
 
   test('an answer that is not a plain result for this request is left to the ordinary reader', () => {
