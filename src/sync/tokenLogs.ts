@@ -74,9 +74,12 @@ export function daoLogConverter(
     return { logs: out.build(), count: items.length }
   }
   const fromBytes = (json: JsonBytes, from: number, to: number, filter: LogFilter) => {
+    // Token events are told apart by which allowed topic0 they carry: with topic0 unconstrained, read the ordinary way.
+    const topic0 = filter.topics[0]
+    if (!topic0) throw new NotSimple()
     const out = new DaoLogsBuilder(token, governors, hashesFrom)
     const tokenAt = filter.addresses.indexOf(token)
-    const kinds = tokenKinds(filter)
+    const kinds = tokenKinds(topic0)
     let count: number
     try {
       count = readLogBytes(json, from, to, filter, (log) => out.addSpans(log, filter, tokenAt, kinds))
@@ -92,8 +95,7 @@ export function daoLogConverter(
 }
 
 /** Per topic0 the filter allows, the token event kind it is (-1: not a token event). */
-function tokenKinds(filter: LogFilter): Int8Array {
-  const topic0 = filter.topics[0] ?? []
+function tokenKinds(topic0: readonly string[]): Int8Array {
   return Int8Array.from(topic0, (t) => (t === TOPIC.Transfer ? TRANSFER : t === TOPIC.DelegateChanged ? DELEGATE_CHANGED : t === TOPIC.DelegateVotesChanged ? DELEGATE_VOTES_CHANGED : -1))
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, test } from 'vitest'
 import { openDb } from '../../src/store/db.js'
 import { MIGRATIONS } from '../../src/store/migrations/index.js'
@@ -73,6 +74,22 @@ describe('openDb', () => {
     other.close()
     const before = sha(file)
     expect(() => openDb({ path: file, create: true })).toThrow(/not a govaudit one/)
+    expect(sha(file)).toBe(before)
+  })
+
+  test('a v4 database with a token amount that is not hex is refused by the v5 conversion and left as it was', () => {
+    const file = path.join(tmp(), 'v4.db')
+    const raw = new Database(file)
+    for (let v = 0; v < 4; v++) raw.exec(MIGRATIONS[v]!)
+    raw.pragma('user_version = 4')
+    raw.prepare(`INSERT INTO dao (id, name, chain_id, token, token_standard, start_block, created_at) VALUES (1, 'nft', 1, ?, 'erc721', 1, 'x')`).run('0x' + '11'.repeat(20))
+    const transfer = raw.prepare(`INSERT INTO transfer VALUES (1, ?, 0, 0, ?, ?, ?, ?, ?)`)
+    const address = '0x' + '22'.repeat(20)
+    transfer.run(5, '0x' + 'ab'.repeat(32), '0x' + '00'.repeat(20), address, '0'.repeat(63) + '1', '0'.repeat(63) + '7')
+    transfer.run(6, '0x' + 'cd'.repeat(32), '0x' + '00'.repeat(20), address, '0'.repeat(63) + '1', 'zz'.repeat(32)) // the nullable column
+    raw.close()
+    const before = sha(file)
+    expect(() => openDb({ path: file, create: true })).toThrow(StoreError)
     expect(sha(file)).toBe(before)
   })
 

@@ -150,6 +150,14 @@ describe('reading eth_getLogs answers from their bytes', () => {
     }
   })
 
+  test('with topic0 unconstrained (token events not told apart by the filter) the answer is read the ordinary way', () => {
+    const open = makeLogFilter([TOKEN, GOVERNOR], [])
+    const body = envelope(LOGS.slice(0, 50).map((l) => wire(l, GETH_ORDER)))
+    const to = LOGS[49]!.blockNumber
+    expect(readRpcResult(body, ID, (json) => convert.fromBytes(json, FROM, to, open))).toBeUndefined()
+    expect(convert((JSON.parse(body.toString('utf8')) as { result: unknown }).result, FROM, to, open).logs.token.count).toBeGreaterThan(10)
+  })
+
   test('an answer that is not a plain result for this request is left to the ordinary reader', () => {
     const logs = LOGS.slice(0, 5).map((l) => wire(l, GETH_ORDER))
     const good = JSON.stringify({ jsonrpc: '2.0', id: ID, result: logs })

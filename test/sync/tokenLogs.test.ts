@@ -52,6 +52,21 @@ describe('tokenLogConverter', () => {
     expect(() => convert(answer(), 100, 101, filter)).toThrow(/outside the requested range/)
   })
 
+  test('a first log without a hash, and fields that are not hex, are refused like any other malformed log', () => {
+    const noHash = answer()
+    delete noHash[0]!.blockHash
+    expect(() => convert(noHash, 100, 102, filter)).toThrow(/log 0 has an invalid blockHash/)
+    const noTx = answer()
+    delete noTx[0]!.transactionHash
+    expect(() => convert(noTx, 100, 102, filter)).toThrow(/log 0 has an invalid transactionHash/)
+    const topic = answer()
+    topic[2] = { ...topic[2]!, topics: [TOPIC.Transfer, '0x' + 'zz'.repeat(32), topicOf(B)] }
+    expect(() => convert(topic, 100, 102, filter)).toThrow(InvalidLogs)
+    const data = answer()
+    data[1] = { ...data[1]!, data: '0x' + 'g'.repeat(128) }
+    expect(() => convert(data, 100, 102, filter)).toThrow(/log 1 has invalid data/)
+  })
+
   test('a token log with a broken layout is a SourceError (not retried as a malformed answer)', () => {
     const bad = answer()
     bad[0] = { ...bad[0]!, data: '0x' + word(1) + '00' }

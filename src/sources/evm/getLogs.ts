@@ -12,11 +12,11 @@
  *   range, not removed, safe integers, no duplicates). An answer that fails is requested
  *   again a few times, then the fetch fails with a SourceError that says what was wrong.
  *
- * The per-log conversion is the hot path: only length/prefix checks, `toLowerCase`, set
- * lookups and `Number` on hex quantities; no regex, no ethers. `fetchLogsWith` runs the
- * same machinery with another conversion of each validated answer (the indexer packs
- * token events straight from the parsed JSON, see src/sync/tokenLogs.ts): it runs as soon
- * as an answer arrives, so only the converted form waits in the read-ahead queue.
+ * The per-log conversion is kept cheap (length and hex checks, `toLowerCase`, membership
+ * tests, hand-parsed quantities; no ethers). `fetchLogsWith` runs the same machinery with
+ * another conversion of each answer, as soon as it arrives, so only the converted form
+ * waits in the read-ahead queue; a converter may also read the answer straight from its
+ * bytes (`fromBytes`, logBytes.ts), which is the indexer's hot path (src/sync/tokenLogs.ts).
  */
 import pLimit from 'p-limit'
 import { GovauditError, SourceError, UsageError } from '../../errors.js'
@@ -400,8 +400,10 @@ export class LogReader {
   private readonly log: RawLog = { address: '', topics: [], data: '0x', blockNumber: -1, blockHash: '', transactionHash: '', transactionIndex: 0, logIndex: -1 }
   // Logs of one block share a block hash and usually come in runs of one transaction:
   // reuse the converted strings instead of lowercasing them again.
-  private rawBlockHash: unknown
-  private rawTxHash: unknown
+  // A value no JSON field equals: a first log without a hash is checked (and refused), not
+  // taken for "the same as before" (undefined === undefined).
+  private rawBlockHash: unknown = NOT_SEEN
+  private rawTxHash: unknown = NOT_SEEN
 
   constructor(
     private readonly from: number,
@@ -442,7 +444,7 @@ export class LogReader {
     }
 
     const rawData = x.data
-    if (typeof rawData !== 'string' || !hasPrefix(rawData) || (rawData.length & 1) !== 0) bad(i, `has invalid data ${show(rawData)}`)
+    if (typeof rawData !== 'string' || (rawData.length & 1) !== 0 || !HEX.test(rawData)) bad(i, `has invalid data ${show(rawData)}`)
     const data = rawData.toLowerCase()
 
     const blockNumber = quantity(x.blockNumber)
@@ -479,6 +481,8 @@ export class LogReader {
   }
 }
 
+const NOT_SEEN = Symbol('not seen')
+
 function bad(i: number, what: string): never {
   throw new InvalidLogs(`log ${i} ${what}`)
 }
@@ -487,8 +491,11 @@ function hasPrefix(s: string): boolean {
   return s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 32) === 120 // "0x" / "0X"
 }
 
+/** `0x` and hex digits only (either case): anything else would be stored as garbage, or not at all. */
+const HEX = /^0[xX][0-9a-fA-F]*$/
+
 function isHex(s: unknown, length: number): s is string {
-  return typeof s === 'string' && s.length === length && hasPrefix(s)
+  return typeof s === 'string' && s.length === length && HEX.test(s)
 }
 
 /**

@@ -134,7 +134,7 @@ export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
       policy,
       timeoutMs,
       attempt: async () => parse(await post(body)),
-      final: (e) => (e instanceof RpcResponseError ? e : undefined),
+      final: (e) => (e instanceof RpcResponseError ? e : e instanceof ReaderFailure ? e.error : undefined),
       onRetry: (retry, delayMs, failure) => onRetry?.({ method: what, attempt: retry, delayMs, reason: redact(failure.reason) }),
       giveUp: (failure, attempts, why, cause) => finalError(what, failure, attempts, why, cause),
     })
@@ -183,7 +183,12 @@ export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
     return withRetries(method, body, (a) => {
       checkStatus(a, method)
       if (read) {
-        const value = read(a.body, id)
+        let value: R | undefined
+        try {
+          value = read(a.body, id)
+        } catch (e) {
+          throw new ReaderFailure(e) // the reader's own error, not the transport's: never retried or reworded
+        }
         if (value !== undefined) return { read: value }
       }
       const json = parseJson(a.text)
@@ -244,6 +249,15 @@ export function createRpcClient(params: CreateRpcClientParameters): RpcClient {
         return out as T[]
       })
     },
+  }
+}
+
+/** An error thrown by a `requestBytes` reader, carried out of the retry loop as it is. */
+class ReaderFailure extends Error {
+  readonly error: Error
+  constructor(error: unknown) {
+    super('body reader failed')
+    this.error = error instanceof Error ? error : new Error(String(error))
   }
 }
 

@@ -16,7 +16,8 @@
  *
  * Existing rows are converted in place (`unhex`, which SQLite applies to the digits after
  * the `0x` prefix); a value that is not hex would become NULL and fail NOT NULL, so a
- * damaged v4 database stops the migration (rolled back) instead of losing a row.
+ * damaged v4 database stops the migration (rolled back) instead of losing a row. The one
+ * nullable column, an ERC721 transfer's `token_id`, is checked the same way first.
  */
 /** 0x-prefixed hex (addresses, hashes) and bare hex digits (amounts) to bytes. */
 const PREFIXED = (c: string) => `unhex(substr(${c}, 3))`
@@ -40,6 +41,9 @@ const RAW_KEY = 'dao_id, block_number, log_index'
 const POSITION = ['dao_id INTEGER NOT NULL', 'block_number INTEGER NOT NULL', 'log_index INTEGER NOT NULL', 'tx_index INTEGER NOT NULL', 'tx_hash BLOB NOT NULL']
 
 export const v5 = [
+  `CREATE TEMP TABLE v5_token_id (token_id BLOB NOT NULL);
+INSERT INTO v5_token_id SELECT unhex(token_id) FROM transfer WHERE token_id IS NOT NULL;
+DROP TABLE v5_token_id;`,
   rebuild('transfer', [...POSITION, 'from_address BLOB NOT NULL', 'to_address BLOB NOT NULL', 'value BLOB NOT NULL', 'token_id BLOB'], RAW_KEY, {
     tx_hash: PREFIXED,
     from_address: PREFIXED,

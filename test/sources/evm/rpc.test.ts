@@ -53,6 +53,18 @@ describe('createRpcClient', () => {
     expect(await rpc.batch([])).toEqual([])
   })
 
+  test("requestBytes: the reader's value, the parsed result when it declines, and its own error unchanged and not retried", async () => {
+    const retries: RpcRetryEvent[] = []
+    const rpc = createRpcClient({ url: node.url, ...FAST, onRetry: (e) => retries.push(e) })
+    const seen: string[] = []
+    expect(await rpc.requestBytes!('eth_chainId', [], (body) => (seen.push(Buffer.from(body).toString('utf8')), 'read'))).toEqual({ read: 'read' })
+    expect(JSON.parse(seen[0]!)).toMatchObject({ result: '0x7a69' })
+    expect(await rpc.requestBytes!('eth_chainId', [], () => undefined)).toEqual({ result: '0x7a69' })
+    const bug = new TypeError('a bug in a reader: the connection was reset') // words the retry policy would take for a network error
+    await expect(rpc.requestBytes!('eth_chainId', [], () => { throw bug })).rejects.toBe(bug)
+    expect(retries).toEqual([])
+  })
+
   test('the label hides the key, and bad URLs are usage errors', () => {
     expect(createRpcClient({ url: `${node.url}/v2/${KEY}` }).label).toBe(`${node.url}/<redacted>`)
     expect(() => createRpcClient({ url: 'not a url' })).toThrow(UsageError)
