@@ -141,7 +141,9 @@ for (let d = 0; d < 16; d++) {
  * logs. Throws NotSimple for anything LogReader would refuse or treat specially.
  *
  * The hot loop of the indexer (every byte of every answer passes here once): positions are
- * locals, fixed-width fields are checked at their known end, hex digits by table.
+ * locals, fixed-width fields are checked at their known end, hex digits by table. Whitespace
+ * and keys are scanned here rather than through JsonBytes' methods or shared helpers:
+ * measured, sharing them made the fetch layer ~10% slower (bench `fetchLogs` variant).
  */
 export function readLogBytes(json: JsonBytes, from: number, to: number, filter: WireFilter, sink: (log: LogSpans) => void): number {
   const f = byteFilter(filter)
