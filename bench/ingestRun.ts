@@ -21,6 +21,7 @@ import { TOKEN_TOPICS } from '../src/sources/token/decode.js'
 import { governorTopics } from '../src/sources/governor/topics.js'
 import { indexDao } from '../src/sync/indexDao.js'
 import type { BlockRange, RunResult, RunSetup, ThreadCpu } from './protocol.js'
+import { sqliteFloor } from './sqliteFloor.js'
 
 const setup = JSON.parse(process.argv[2] ?? '{}') as RunSetup
 
@@ -154,6 +155,8 @@ async function runGovaudit(): Promise<RunResult> {
     }
     db.close()
     const dbBytes = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0)
+    // After everything measured (peak RSS included): it is not part of govaudit's run.
+    const floor = sqliteFloor(file)
     return {
       type: 'result',
       mode: 'govaudit',
@@ -170,6 +173,7 @@ async function runGovaudit(): Promise<RunResult> {
       ...(governorRows ? { governorRows } : {}),
       totals,
       dbBytes,
+      floor,
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })

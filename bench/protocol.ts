@@ -1,5 +1,6 @@
 /** Messages between the benchmark's orchestrator (run.ts) and its child processes. */
 import type { SimulatedToken } from '../test/helpers/tokenSimulation.js'
+import type { Floor } from './sqliteFloor.js'
 
 /** `governor`: also simulate an OpenZeppelin governor voting with the token, its logs merged in. */
 export type ServerSetup = {
@@ -78,6 +79,8 @@ export type RunResult = {
   rows?: { transfers: number; delegateChanges: number; voteChanges: number; holders: number; delegates: number }
   /** govaudit with a governor: its stored proposals and votes, and the sum of all tallies (decimal). */
   governorRows?: { proposals: number; votes: number; votesWeight: string }
+  /** govaudit only: SQLite alone inserting the finished index's rows (bench/sqliteFloor.ts). */
+  floor?: Floor
   /** Sums over the index at its cursor, decimal. */
   totals?: { totalSupply: string; totalVotes: string }
   dbBytes?: number
