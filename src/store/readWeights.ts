@@ -25,14 +25,15 @@
  * exactly one record per row: an address of another length, or an amount that is not 32
  * bytes (stored so, or `unhex` of text that is not 64 hex digits: another length, or NULL
  * for a non-hex digit, which drops the record), shifts or shortens a blob, and then the
- * population is read again row by row through `fromWord`, which throws the StoreError a
- * damaged amount deserves.
+ * population is read again row by row, which throws the StoreError a damaged address or
+ * amount deserves.
  */
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import type { Db } from './db.js'
 import { fromWord } from './amount.js'
+import { StoreError } from '../errors.js'
 import { asPopulation, type PackedRecords } from '../analysis/population.js'
 
 export type WeightRow = { address: string; weight: bigint }
@@ -100,7 +101,7 @@ export function readPackedWeights(db: Db, { rows, account, params, stored = 'hex
   const version = dataVersion(db)
   let chunks = threaded ? readRanges(db, queries, true) : inOneState(db, () => readRanges(db, queries, false))
   if (threaded && dataVersion(db) !== version) chunks = inOneState(db, () => readRanges(db, queries, false))
-  return chunks.every((c) => wellFormed(c.records, c.n)) ? pack(chunks) : inOneState(db, () => readRows(db, ranges, bytes))
+  return chunks.every((c) => wellFormed(c.records, c.n, !bytes)) ? pack(chunks) : inOneState(db, () => readRows(db, ranges, bytes))
 }
 
 /** `read` in one transaction: every statement sees one state of the file (a savepoint inside the caller's transaction). */
@@ -156,11 +157,22 @@ function startRead(file: Pick<ReadWorkerSetup, 'file' | 'mmapSize'>, queries: Ra
   }
 }
 
-function wellFormed(records: Uint8Array | null, n: number): boolean {
+/**
+ * One record per row, each starting with `0x`. Text addresses (imported holders) must also
+ * be lowercase hex: one of 42 bytes that is not (`0x` and 20 two-byte characters) would
+ * otherwise pass. Addresses made by `hex()` from bytes are hex by construction.
+ */
+function wellFormed(records: Uint8Array | null, n: number, text: boolean): boolean {
   if ((records?.length ?? 0) !== n * RECORD) return false
-  for (let o = 0; o < n * RECORD; o += RECORD) if (records![o] !== 48 || records![o + 1] !== 120) return false // '0x'
+  for (let o = 0; o < n * RECORD; o += RECORD) {
+    if (records![o] !== 48 || records![o + 1] !== 120) return false // '0x'
+    if (text) for (let i = o + 2; i < o + ADDRESS; i++) if (!isHexDigit(records![i]!)) return false
+  }
   return true
 }
+
+/** '0'-'9' or 'a'-'f'. */
+const isHexDigit = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102)
 
 function pack(chunks: Chunk[]): PackedRecords {
   let size = 0
@@ -175,17 +187,24 @@ function pack(chunks: Chunk[]): PackedRecords {
   return { bytes, size, stride: RECORD, wordOffset: ADDRESS, address: (i) => bytes.toString('latin1', i * RECORD, i * RECORD + ADDRESS) }
 }
 
-/** The same rows one object each: slow, for a population with a record of another shape (fromWord says what is wrong). */
+/**
+ * The same rows one object each: slow, for a population with a record of another shape,
+ * which can only be damage (both stores hold 20-byte addresses, checked when written), so
+ * it ends in a StoreError saying which value is wrong.
+ */
 function readRows(db: Db, ranges: RangeQuery[], bytes: boolean): WeightRow[] {
   const out: WeightRow[] = []
   for (const { sql, params } of ranges)
     for (const r of db.prepare(sql).all(params) as { a: unknown; w: unknown }[]) {
       const address = bytes ? `0x${hexOf(r.a)}` : String(r.a)
+      if (!ADDRESS_TEXT.test(address)) throw new StoreError(`Stored address ${JSON.stringify(address)} is not a 20-byte address: the database is damaged.`)
       const word = bytes ? hexOf(r.w) : String(r.w)
       if (word !== ZERO_WORD) out.push({ address, weight: fromWord(word) })
     }
   return out
 }
 
-/** A stored byte column as hex digits (anything else as its text, which fromWord then refuses). */
+const ADDRESS_TEXT = /^0x[0-9a-f]{40}$/
+
+/** A stored byte column as hex digits (anything else as its text, which the checks then refuse). */
 const hexOf = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : String(v))
