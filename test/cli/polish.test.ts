@@ -69,6 +69,17 @@ describe('help and version', () => {
       expect(run.stdout, `${c} --help`).toMatch(new RegExp(`^Usage: govaudit ${c}\\b`))
       expect(run.stdout, `${c} --help has no examples`).toContain('Examples:')
       expect(run.stdout, `${c} --help examples do not run ${c}`).toContain(`$ govaudit ${c}`)
+      // commander wraps the description to the terminal (80 columns in a pipe): a line break
+      // typed into a paragraph shows as a ragged short line. List items may start a line.
+      const description = run.stdout.slice(run.stdout.indexOf('\n\n') + 2).split(/\n(?:Arguments|Options):/)[0]!.trimEnd()
+      for (const paragraph of description.split('\n\n')) {
+        const lines = paragraph.split('\n')
+        for (const [k, line] of lines.slice(0, -1).entries()) {
+          const next = lines[k + 1]!
+          if (/^(\s|- |\d+\. )/.test(next)) continue
+          expect(line.length + 1 + next.split(' ')[0]!.length, `${c} --help: a line break typed after "${line}"`).toBeGreaterThan(80)
+        }
+      }
     }
   })
 

@@ -18,11 +18,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .command('demo')
     .summary('index a simulated DAO on a local chain and report on it (offline)')
     .description(
-      `Starts a local anvil node (from the @foundry-rs/anvil npm package), deploys an OpenZeppelin
-ERC20Votes token, plays a DAO's history on it (a treasury, a founder, a VC fund, whales, an
-exchange and a long tail of small holders who delegate to community delegates), indexes it
-through the same JSON-RPC path as a real chain and prints the report. Needs no network.
-The database is kept so you can explore it with the other commands afterwards.`,
+      "Starts a local anvil node (from the @foundry-rs/anvil npm package), deploys an OpenZeppelin ERC20Votes token, plays a DAO's history on it (a treasury, a founder, a VC fund, whales, an exchange and a long tail of small holders who delegate to community delegates), indexes it through the same JSON-RPC path as a real chain and prints the report. Needs no network. The database is kept so you can explore it with the other commands afterwards.",
     )
     .option('--format <format>', 'table | markdown | json (the format of `govaudit report`)', parseReportFormat, 'table')
     .addHelpText('after', '\nExamples:\n  $ govaudit demo\n  $ govaudit demo --db demo.db && govaudit report demo --db demo.db --html demo.html')
