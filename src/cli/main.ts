@@ -13,6 +13,7 @@ import { redact } from '../sources/evm/redact.js'
 import { createContext, type CliContext, type GlobalOptions } from './context.js'
 import { registerIndex } from './commands/index.js'
 import { registerList } from './commands/list.js'
+import { registerRebuild } from './commands/rebuild.js'
 import { registerImport } from './commands/import.js'
 import { registerNakamoto } from './commands/nakamoto.js'
 import { registerConcentration } from './commands/concentration.js'
@@ -68,6 +69,7 @@ Examples:
   registerCheck(program, ctx)
   registerScan(program, ctx)
   registerVerify(program, ctx)
+  registerRebuild(program, ctx)
   registerReport(program, ctx)
   registerDelegations(program, ctx)
   return program

@@ -15,6 +15,8 @@ export type OpenDbParameters = {
   path: string
   /** Create the file (and migrate) when missing; read-only commands pass false. */
   create: boolean
+  /** Open an existing file for writing without creating one (default: `create`). */
+  write?: boolean
 }
 
 const DEFAULT_DB_PATH = 'govaudit.db'
@@ -24,7 +26,7 @@ export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv =
   return path.resolve(flag ?? env.GOVAUDIT_DB ?? DEFAULT_DB_PATH)
 }
 
-export function openDb({ path: file, create }: OpenDbParameters): Db {
+export function openDb({ path: file, create, write = create }: OpenDbParameters): Db {
   const exists = fs.existsSync(file)
   if (!exists) {
     if (!create) throw new UsageError(`No database at ${file}; run \`govaudit index\` first or pass --db.`)
@@ -33,20 +35,20 @@ export function openDb({ path: file, create }: OpenDbParameters): Db {
   } else {
     if (fs.statSync(file).isDirectory()) throw new UsageError(`--db ${file} is a folder; give a file path.`)
     try {
-      fs.accessSync(file, create ? fs.constants.R_OK | fs.constants.W_OK : fs.constants.R_OK)
+      fs.accessSync(file, write ? fs.constants.R_OK | fs.constants.W_OK : fs.constants.R_OK)
     } catch (cause) {
-      throw new StoreError(`The database ${file} is not ${create ? 'writable' : 'readable'}; check its permissions.`, { cause })
+      throw new StoreError(`The database ${file} is not ${write ? 'writable' : 'readable'}; check its permissions.`, { cause })
     }
   }
 
   let db: Db
   try {
-    db = new Database(file, { readonly: exists && !create, fileMustExist: !create })
+    db = new Database(file, { readonly: exists && !write, fileMustExist: !create })
   } catch (cause) {
     throw new StoreError(`Cannot open the database ${file}: ${(cause as Error).message}.`, { cause })
   }
   try {
-    checkAndMigrate(db, file, create)
+    checkAndMigrate(db, file, write)
     if (create) {
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')

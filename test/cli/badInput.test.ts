@@ -159,6 +159,11 @@ const cases: Case[] = [
   { name: 'delegations: none indexed', argv: (w) => ['delegations', 'csvdao', '--snapshot', '--db', w.db], code: 2, says: /no Snapshot delegations indexed/ },
   { name: 'delegations: bad registry address', argv: (w) => ['delegations', 'demo', '--snapshot', '--delegate-registry', '0x12', '--db', w.db], code: 2, says: /^--delegate-registry must be a 0x-prefixed 20-byte hex address/ },
 
+  // rebuild.
+  { name: 'rebuild: unknown DAO', argv: (w) => ['rebuild', 'nope', '--db', w.db], code: 2, says: /^No DAO named "nope" in this database/ },
+  { name: 'rebuild: --format yaml', argv: (w) => ['rebuild', 'demo', '--format', 'yaml', '--db', w.db], code: 2, says: /^--format must be one of .*got "yaml"/ },
+  { name: 'rebuild: db from a newer govaudit', argv: (w) => ['rebuild', 'demo', '--db', newerDb(w)], code: 4, says: /newer than this govaudit understands/ },
+
   // demo.
   { name: 'demo: database exists', argv: (w) => ['demo', '--db', w.db], code: 2, says: /^The demo writes a fresh database, and .* already exists/ },
   { name: 'demo: --format xml', argv: (w) => ['demo', '--format', 'xml', '--db', path.join(w.dir, 'fresh.db')], code: 2, says: /^--format .*must be one of .*got "xml"/ },

@@ -49,6 +49,10 @@ const INVOCATIONS: Record<string, (p: PreparedDb) => Invocation[]> = {
     { args: ['report', 'csvdao', '--db', p.db], only: ['json'] },
   ],
   verify: (p) => [{ args: ['verify', 'demo', '--rpc', p.rpc, '--sample', '2', '--seed', '7', '--db', p.db] }],
+  rebuild: (p) => [
+    { args: ['rebuild', 'demo', '--check', '--db', p.db] },
+    { args: ['rebuild', 'csvdao', '--db', p.db], only: ['json'] },
+  ],
   scan: (p) => [{ args: ['scan', scanConfig(p)] }],
   // A fresh database per run (the demo refuses to overwrite one); its json is test/e2e/demo.test.ts's.
   demo: () => [{ args: ['demo', '--db', path.join(tmpDir(), 'demo.db')], only: ['table', 'markdown'] }],

@@ -1,0 +1,150 @@
+/**
+ * `rebuild` (src/sync/rebuild.ts) on an index of a simulated token and an OpenZeppelin
+ * governor voting with it: the derived tables must come out of the raw rows bit for bit,
+ * damage to any of them must be found (per table), left alone by --check and repaired
+ * otherwise, to exactly what the indexer wrote.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { simulateToken } from '../helpers/tokenSimulation.js'
+import { simulateGovernor, type SimulatedGovernor } from '../helpers/governorSimulation.js'
+import { startLogServer, type LogServer } from '../helpers/logServer.js'
+import { dumpDb } from '../helpers/dbDump.js'
+import { tmpDir } from '../cli/harness.js'
+import { openDb } from '../../src/store/db.js'
+import { insertDao, type Dao } from '../../src/store/daos.js'
+import { addGovernor, listGovernors } from '../../src/store/governors.js'
+import type { GovernorInfo } from '../../src/sources/governor/detect.js'
+import { createRpcClient } from '../../src/sources/evm/rpc.js'
+import { indexDao } from '../../src/sync/indexDao.js'
+import { DERIVED_TABLES, rebuildDao, type DerivedTable } from '../../src/sync/rebuild.js'
+
+const TOKEN = '0x' + '5a'.repeat(20)
+const GOVERNOR = '0x' + '6b'.repeat(20)
+const INFO: GovernorInfo = {
+  address: GOVERNOR,
+  kind: 'oz',
+  countingMode: 'support=bravo&quorum=for,abstain',
+  clockMode: 'mode=blocknumber&from=default',
+  clock: 'blocknumber',
+  token: TOKEN,
+  name: 'SimGovernor',
+}
+
+let sim: SimulatedGovernor
+let node: LogServer
+let dir: string
+let indexed: string // the indexer's database file
+let dao: Dao
+
+beforeAll(async () => {
+  const token = simulateToken({ token: TOKEN, events: 12_000, holders: 800, delegates: 80, airdrop: 200, seed: 5 })
+  sim = simulateGovernor({ token, governor: GOVERNOR, proposals: 12, votes: 600, seed: 'rebuild' })
+  node = await startLogServer({ logs: sim.logs, chainId: 31337, head: sim.lastBlock })
+  dir = tmpDir('govaudit-rebuild-')
+  indexed = path.join(dir, 'indexed.db')
+  const db = openDb({ path: indexed, create: true })
+  dao = insertDao(db, { name: 'sim', chainId: 31337, token: TOKEN, tokenStandard: 'erc20', startBlock: sim.firstBlock })
+  addGovernor(db, dao, INFO, sim.firstBlock)
+  await indexDao({
+    db,
+    rpc: createRpcClient({ url: node.url }),
+    token: TOKEN,
+    name: 'sim',
+    confirmations: 0,
+    concurrency: 3,
+    joinGovernors: async () => listGovernors(db, dao),
+  })
+  db.close()
+})
+afterAll(async () => {
+  await node?.close()
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+/** A copy of the indexed database to work on. */
+function copy(name: string): string {
+  const file = path.join(dir, `${name}.db`)
+  fs.copyFileSync(indexed, file)
+  return file
+}
+
+function rebuild(file: string, check: boolean, batchEvents?: number) {
+  const db = openDb({ path: file, create: false, write: !check })
+  try {
+    return rebuildDao({ db, dao, check, ...(batchEvents ? { batchEvents } : {}) })
+  } finally {
+    db.close()
+  }
+}
+
+const differing = (r: ReturnType<typeof rebuild>) => Object.fromEntries(r.tables.map((t) => [t.table, t.differing])) as Record<DerivedTable, number>
+const none = Object.fromEntries(DERIVED_TABLES.map((t) => [t, 0]))
+
+describe('rebuild', () => {
+  test('the derived tables follow from the raw rows bit for bit, whatever the batch size', () => {
+    const tokenLogs = sim.logs.filter((l) => l.address === TOKEN).length
+    for (const batchEvents of [undefined, 1_000, 777]) {
+      const file = copy(`identical-${batchEvents}`)
+      const before = dumpDb(file)
+      const result = rebuild(file, false, batchEvents)
+      expect(result.events).toBe(tokenLogs)
+      expect(differing(result)).toEqual(none)
+      expect(result.replaced).toBe(false)
+      for (const t of result.tables) {
+        expect(t.stored, t.table).toBeGreaterThan(0)
+        expect(t.rebuilt, t.table).toBe(t.stored)
+      }
+      expect(dumpDb(file)).toBe(before)
+    }
+  })
+
+  test('damage in each derived table is found and named; --check leaves it, a rebuild repairs it exactly', () => {
+    const file = copy('damaged')
+    const reference = dumpDb(file)
+    const db = openDb({ path: file, create: false, write: true })
+    // One change of each kind: a changed value (counts twice), a lost row, a row that should not be there.
+    const first = (table: string, key: string) => `(SELECT ${key} FROM ${table} ORDER BY ${key} LIMIT 1)`
+    const changedCheckpoints = db
+      .prepare(`SELECT count(*) FROM balance_checkpoint WHERE holder = ${first('balance_checkpoint', 'holder')} AND balance != zeroblob(32)`)
+      .pluck()
+      .get() as number
+    expect(changedCheckpoints).toBeGreaterThan(0)
+    db.exec(`
+      UPDATE balance_checkpoint SET balance = zeroblob(32) WHERE holder = ${first('balance_checkpoint', 'holder')};
+      DELETE FROM vp_checkpoint WHERE (delegate, block_number, log_index) = (SELECT delegate, block_number, log_index FROM vp_checkpoint ORDER BY block_number DESC LIMIT 1);
+      INSERT INTO balance VALUES (${dao.id}, zeroblob(20), unhex('${'00'.repeat(31)}01'));
+      UPDATE voting_power SET votes = unhex('${'00'.repeat(31)}07') WHERE delegate = ${first('voting_power', 'delegate')};
+      DELETE FROM delegation WHERE delegator = ${first('delegation', 'delegator')};
+      UPDATE proposal_tally SET voters = voters + 1 WHERE proposal_id = ${first('proposal_tally', 'proposal_id')};
+    `)
+    db.close()
+    const damaged = dumpDb(file)
+    const expected = { balance_checkpoint: 2 * changedCheckpoints, vp_checkpoint: 1, balance: 1, voting_power: 2, delegation: 1, proposal_tally: 2 }
+
+    const checked = rebuild(file, true)
+    expect(differing(checked)).toEqual(expected)
+    expect(checked.replaced).toBe(false)
+    expect(dumpDb(file), '--check writes nothing').toBe(damaged)
+
+    const repaired = rebuild(file, false)
+    expect(differing(repaired)).toEqual(expected)
+    expect(repaired.replaced).toBe(true)
+    expect(dumpDb(file)).toBe(reference)
+    expect(differing(rebuild(file, true))).toEqual(none)
+  })
+
+  test('a DAO with no indexed token events rebuilds to nothing, and a stray derived row is found', () => {
+    const file = copy('other-dao')
+    const db = openDb({ path: file, create: false, write: true })
+    const other = insertDao(db, { name: 'other', chainId: 31337, token: '0x' + '7c'.repeat(20), tokenStandard: 'erc20', startBlock: 1 })
+    db.prepare(`INSERT INTO balance VALUES (?, zeroblob(20), unhex(?))`).run(other.id, `${'00'.repeat(31)}05`)
+    const result = rebuildDao({ db, dao: other, check: true })
+    db.close()
+    expect(result.events).toBe(0)
+    expect(differing(result)).toEqual({ ...none, balance: 1 })
+    // The indexed DAO's rows are not the other DAO's business.
+    expect(differing(rebuild(file, true))).toEqual(none)
+  })
+})
