@@ -17,6 +17,7 @@ import { AbiCoder } from 'ethers'
 import { createPrng } from '../../src/devchain/prng.js'
 import { GOVERNOR_TOPIC } from '../../src/sources/governor/topics.js'
 import type { RawLog } from '../../src/sources/evm/types.js'
+import type { GovernorInfo } from '../../src/sources/governor/detect.js'
 import { blockHashOf } from './logServer.js'
 import { TOPIC, type SimulatedToken } from './tokenSimulation.js'
 
@@ -184,5 +185,18 @@ export function simulateGovernor(p: SimulateGovernorParameters): SimulatedGovern
     counts: { proposals: proposals.length, votes },
     firstBlock: logs[0]!.blockNumber,
     lastBlock: logs[logs.length - 1]!.blockNumber,
+  }
+}
+
+/** What detection finds for a simulated governor (the loopback node has no eth_call to ask it): OpenZeppelin, simple counting, block clock. */
+export function simulatedGovernorInfo(governor: string, token: string): GovernorInfo {
+  return {
+    address: governor,
+    kind: 'oz',
+    countingMode: 'support=bravo&quorum=for,abstain',
+    clockMode: 'mode=blocknumber&from=default',
+    clock: 'blocknumber',
+    token,
+    name: 'SimGovernor',
   }
 }

@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { simulateToken } from '../helpers/tokenSimulation.js'
-import { simulateGovernor, type SimulatedGovernor } from '../helpers/governorSimulation.js'
+import { simulateGovernor, simulatedGovernorInfo, type SimulatedGovernor } from '../helpers/governorSimulation.js'
 import { startLogServer, type LogServer } from '../helpers/logServer.js'
 import { dumpDb } from '../helpers/dbDump.js'
 import { ROOT, tmpDir } from '../cli/harness.js'
@@ -19,7 +19,6 @@ import { insertDao, type Dao } from '../../src/store/daos.js'
 import { addGovernor, getGovernorCursor, listGovernors } from '../../src/store/governors.js'
 import { governorVotes, listGovernorProposals } from '../../src/store/governorQueries.js'
 import { votingPowerAt } from '../../src/store/tokenQueries.js'
-import type { GovernorInfo } from '../../src/sources/governor/detect.js'
 import { createRpcClient } from '../../src/sources/evm/rpc.js'
 import { StoreError } from '../../src/errors.js'
 import { indexDao, type IndexDaoParameters } from '../../src/sync/indexDao.js'
@@ -29,15 +28,7 @@ import { joinGovernors } from '../../src/sync/syncGovernors.js'
 const TOKEN = '0x' + '5a'.repeat(20)
 const GOVERNOR = '0x' + '6b'.repeat(20)
 const CHAIN_ID = 31337
-const INFO: GovernorInfo = {
-  address: GOVERNOR,
-  kind: 'oz',
-  countingMode: 'support=bravo&quorum=for,abstain',
-  clockMode: 'mode=blocknumber&from=default',
-  clock: 'blocknumber',
-  token: TOKEN,
-  name: 'SimGovernor',
-}
+const INFO = simulatedGovernorInfo(GOVERNOR, TOKEN)
 
 let sim: SimulatedGovernor
 let node: LogServer

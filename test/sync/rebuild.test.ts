@@ -8,29 +8,20 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { simulateToken } from '../helpers/tokenSimulation.js'
-import { simulateGovernor, type SimulatedGovernor } from '../helpers/governorSimulation.js'
+import { simulateGovernor, simulatedGovernorInfo, type SimulatedGovernor } from '../helpers/governorSimulation.js'
 import { startLogServer, type LogServer } from '../helpers/logServer.js'
 import { dumpDb } from '../helpers/dbDump.js'
 import { tmpDir } from '../cli/harness.js'
 import { openDb } from '../../src/store/db.js'
 import { insertDao, type Dao } from '../../src/store/daos.js'
 import { addGovernor, listGovernors } from '../../src/store/governors.js'
-import type { GovernorInfo } from '../../src/sources/governor/detect.js'
 import { createRpcClient } from '../../src/sources/evm/rpc.js'
 import { indexDao } from '../../src/sync/indexDao.js'
 import { DERIVED_TABLES, rebuildDao, type DerivedTable } from '../../src/sync/rebuild.js'
 
 const TOKEN = '0x' + '5a'.repeat(20)
 const GOVERNOR = '0x' + '6b'.repeat(20)
-const INFO: GovernorInfo = {
-  address: GOVERNOR,
-  kind: 'oz',
-  countingMode: 'support=bravo&quorum=for,abstain',
-  clockMode: 'mode=blocknumber&from=default',
-  clock: 'blocknumber',
-  token: TOKEN,
-  name: 'SimGovernor',
-}
+const INFO = simulatedGovernorInfo(GOVERNOR, TOKEN)
 
 let sim: SimulatedGovernor
 let node: LogServer
