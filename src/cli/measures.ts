@@ -124,8 +124,16 @@ export function measureDecisive(db: Db, dao: Dao, query: DecisiveQuery, labels: 
 }
 
 /** These proposals, in this order, assessed as `measureDecisive` does, and the whale-decided summary over them. */
-export function decisiveOfRefs(db: Db, dao: Dao, refs: readonly ProposalRef[], query: DecisiveQuery, labels: LoadedLabels): DecisiveReport {
-  const rows = refs.map((ref) => (ref.source === 'snapshot' ? assessSnapshot(db, dao, ref, query.whales) : assess(ref, proposalVotes(db, dao, ref), query, labels)))
+/** `votesOf`: how a governor or imported proposal's votes are read (a caller may look at them on the way). */
+export function decisiveOfRefs(
+  db: Db,
+  dao: Dao,
+  refs: readonly ProposalRef[],
+  query: DecisiveQuery,
+  labels: LoadedLabels,
+  votesOf: (ref: ProposalRef) => StoredVote[] = (ref) => proposalVotes(db, dao, ref),
+): DecisiveReport {
+  const rows = refs.map((ref) => (ref.source === 'snapshot' ? assessSnapshot(db, dao, ref, query.whales) : assess(ref, votesOf(ref), query, labels)))
   const summary = summarizeDecisive({ results: rows.filter((r) => r.assessed && r.unsettled === null).map((r) => r.result), whales: query.whales })
   return { dao: dao.name, whales: query.whales, summary, proposals: rows, labelsFile: labels.file }
 }

@@ -21,7 +21,12 @@ export function measureScanRow(db: Db, dao: Dao, { threshold, whales }: ScanRowQ
   // No governor, or one with no proposals yet: nothing was decided, which is not an error.
   const refs = storedProposals(db, dao, 'governor')
   if (refs.length === 0) return { votingPower, balance, concentration, decisive: null, proposals: 0, voters: 0 }
-  const voters = new Set(refs.flatMap((ref) => proposalVotes(db, dao, ref).map((v) => v.voter)))
-  const decisive = decisiveOfRefs(db, dao, refs, { source: 'governor', whales }, NO_LABELS)
+  // The distinct voters, counted as decisive reads each proposal's votes (once).
+  const voters = new Set<string>()
+  const decisive = decisiveOfRefs(db, dao, refs, { source: 'governor', whales }, NO_LABELS, (ref) => {
+    const votes = proposalVotes(db, dao, ref)
+    for (const v of votes) voters.add(v.voter)
+    return votes
+  })
   return { votingPower, balance, concentration, decisive, proposals: refs.length, voters: voters.size }
 }
