@@ -156,7 +156,7 @@ async function runGovaudit(): Promise<RunResult> {
     db.close()
     const dbBytes = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0)
     // After everything measured (peak RSS included): it is not part of govaudit's run.
-    const floor = sqliteFloor(file)
+    const floor = setup.floor ? sqliteFloor(file) : undefined
     return {
       type: 'result',
       mode: 'govaudit',
@@ -173,7 +173,7 @@ async function runGovaudit(): Promise<RunResult> {
       ...(governorRows ? { governorRows } : {}),
       totals,
       dbBytes,
-      floor,
+      ...(floor ? { floor } : {}),
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })

@@ -56,6 +56,8 @@ export type RunSetup = {
   ranges?: BlockRange[]
   /** Where `govaudit` may create its temp dir. */
   tmpRoot?: string
+  /** `govaudit`: also measure the SQLite floors on the finished index (bench/sqliteFloor.ts; ~10-40 s). */
+  floor?: boolean
 }
 
 export type RunResult = {
