@@ -4,6 +4,9 @@
  * cursor discipline as a single run), so stopping at any point leaves the store exactly
  * as a single run stopped there would.
  *
+ * With a Snapshot space, the hub is read on the first run and then at most once per
+ * `snapshotIntervalMs`; the chain's runs in between skip it.
+ *
  * Once a run has succeeded, a run that fails on the source (an RPC down, rate limits
  * beyond the retries, a node that lost a block) is reported and tried again at the next
  * tick: a follower outlives its node's bad minutes. Anything else (usage, the store, a
@@ -16,9 +19,18 @@ import { SourceError } from '../errors.js'
 import { ReorgError } from './reorg.js'
 import { runIndex, type RunIndexParameters, type RunIndexResult } from './runIndex.js'
 
-export type FollowParameters = Omit<RunIndexParameters, 'shouldStop'> & {
+export type FollowParameters = Omit<RunIndexParameters, 'shouldStop' | 'withSnapshot'> & {
   /** Time between the end of a run and the start of the next. */
   intervalMs: number
+  /**
+   * With a Snapshot space: the least time between the starts of two runs that read the
+   * hub (the first run always does). The hub re-sends every vote of every open proposal on
+   * each read, so reading it each tick would be most of a follower's traffic and can run
+   * into its rate limits.
+   */
+  snapshotIntervalMs: number
+  /** Milliseconds of a monotonic clock (tests). Default performance.now. */
+  now?: () => number
   /** Aborting it stops the loop: the current batch commits, a wait ends at once. */
   signal: AbortSignal
   /** After each run that completed. */
@@ -32,13 +44,17 @@ export type FollowParameters = Omit<RunIndexParameters, 'shouldStop'> & {
 export type FollowResult = { runs: number; last: RunIndexResult | null }
 
 export async function follow(p: FollowParameters): Promise<FollowResult> {
-  const { intervalMs, signal, onRun, onRetry, onWait, ...run } = p
+  const { intervalMs, snapshotIntervalMs, now = () => performance.now(), signal, onRun, onRetry, onWait, ...run } = p
   let runs = 0
   let last: RunIndexResult | null = null
+  let hubReadAt: number | undefined // the start of the last run that read the hub
   while (!signal.aborted) {
     try {
-      last = await runIndex({ ...run, shouldStop: () => signal.aborted })
+      const startedAt = now()
+      const withSnapshot = hubReadAt === undefined || startedAt - hubReadAt >= snapshotIntervalMs
+      last = await runIndex({ ...run, withSnapshot, shouldStop: () => signal.aborted })
       runs++
+      if (last.snapshot !== null) hubReadAt = startedAt
       onRun?.(last)
     } catch (error) {
       if (!(error instanceof SourceError) || error instanceof ReorgError || last === null) throw error

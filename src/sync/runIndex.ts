@@ -57,6 +57,8 @@ export type RunIndexParameters = {
   batchEvents?: number
   snapshotHub?: string
   snapshotApiKey?: string
+  /** Read the Snapshot space from the hub in this run (default true; follow mode skips it between its intervals). */
+  withSnapshot?: boolean
   shouldStop?: () => boolean
   onStart?: (start: IndexStart) => void
   onProgress?: (progress: IndexProgress) => void
@@ -71,7 +73,7 @@ export type RunIndexResult = {
   token: IndexDaoResult
   /** Null when the DAO has no governors or the token pass was interrupted. */
   governors: SyncGovernorsResult | null
-  /** Null when no Snapshot space was asked for or the token pass was interrupted. */
+  /** Null when no Snapshot space was asked for, it was not read in this run (`withSnapshot`), or the token pass was interrupted. */
   snapshot: IndexSnapshotSpaceResult | null
   /** The space's DelegateRegistry events up to the token cursor, or why they were skipped; absent without a space or when interrupted. */
   delegations?: IndexDelegationsResult | { skipped: string }
@@ -138,7 +140,7 @@ export async function runIndex(p: RunIndexParameters): Promise<RunIndexResult> {
     passes: [caughtUp, jointPass].filter((x): x is GovernorPassResult => x !== null),
   })
   let snapshot: IndexSnapshotSpaceResult | null = null
-  if (target.snapshot !== undefined) {
+  if (target.snapshot !== undefined && p.withSnapshot !== false) {
     p.onPhase?.(`Snapshot ${target.snapshot}: reading proposals`)
     snapshot = await indexSnapshotSpace({
       db,

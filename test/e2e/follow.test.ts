@@ -17,6 +17,8 @@ import { TOKEN_CONTRACT } from '../../src/devchain/deploy.js'
 import { cli, removeTmpDirs, ROOT, tmpDir } from '../cli/harness.js'
 import { dumpDb, readTokenCursor } from '../helpers/dbDump.js'
 import { onEvery, startFaultProxy, type Fault } from '../helpers/faultProxy.js'
+import { startSnapshotHub } from '../helpers/snapshotHub.js'
+import { smallProposal } from '../sources/snapshot/fixtures.js'
 
 let anvil: StartAnvilResult
 let scenario: PlayTokenScenarioResult
@@ -121,6 +123,40 @@ describe('govaudit index --follow', () => {
     }
   })
 
+  test('with --snapshot the hub is read on the first run, then once per --snapshot-interval, not every tick', async () => {
+    const space = 'follow.eth'
+    // An open proposal: every read of the space reads its votes again.
+    const hub = await startSnapshotHub({ proposals: [smallProposal({ id: '0xf1', space, created: 1000, state: 'active' })] })
+    /** Hub requests made by a follower's runs after its first one (two more, each with new blocks). */
+    const laterRequests = async (snapshotInterval: string, round: number) => {
+      const file = path.join(dir, `snapshot-${snapshotInterval}.db`)
+      const f = startFollower(indexArgs(anvil.url, file, ['--follow', '--interval', '1', '--snapshot', space, '--hub', hub.url, '--snapshot-interval', snapshotInterval]))
+      try {
+        const votesRead = hub.stats.voteQueries['0xf1'] ?? 0
+        await until(f, 'the first run reading the hub', () => (hub.stats.voteQueries['0xf1'] ?? 0) > votesRead)
+        const start = await head()
+        await until(f, `the first run indexing to block ${start}`, () => (readTokenCursor(file) ?? -1) >= start)
+        const before = hub.stats.requests
+        for (const r of [round, round + 1]) {
+          const block = await activity(r)
+          await until(f, `following to block ${block}`, () => readTokenCursor(file) === block)
+          await new Promise((resolve) => setTimeout(resolve, 1100)) // past a 1 s --snapshot-interval
+        }
+        f.child.kill('SIGINT')
+        expect(await f.exit, f.stderr()).toBe(0)
+        return hub.stats.requests - before
+      } finally {
+        if (!f.exited()) f.child.kill('SIGKILL')
+      }
+    }
+    try {
+      expect(await laterRequests('3600', 10)).toBe(0)
+      expect(await laterRequests('1', 12)).toBeGreaterThan(0)
+    } finally {
+      await hub.close()
+    }
+  })
+
   test('Ctrl-C in the middle of a run commits the current batch and exits 0; the next run resumes', async () => {
     // A slow node with a small block-range limit: many small commits to interrupt.
     const slow = await startFaultProxy({ target: anvil.url, plan: onEvery('eth_getLogs', { kind: 'delay', ms: 40 }) })
@@ -160,11 +196,16 @@ describe('govaudit index --follow', () => {
     }
   })
 
-  test('--interval without --follow, and --follow with --to-block, are usage errors', async () => {
+  test('--interval or --snapshot-interval without --follow, and --follow with --to-block, are usage errors', async () => {
     const file = path.join(dir, 'usage.db')
     const interval = await cli(indexArgs(anvil.url, file, ['--interval', '5']))
     expect(interval.code).toBe(2)
     expect(interval.stderr).toMatch(/--interval applies only with --follow/)
+    for (const extra of [['--snapshot-interval', '60'], ['--follow', '--snapshot-interval', '60'], ['--snapshot', 'x.eth', '--snapshot-interval', '60']]) {
+      const run = await cli(indexArgs(anvil.url, file, extra))
+      expect(run.code, extra.join(' ')).toBe(2)
+      expect(run.stderr).toMatch(/--snapshot-interval applies only with --follow and --snapshot SPACE/)
+    }
     const toBlock = await cli(indexArgs(anvil.url, file, ['--follow', '--to-block', '5']))
     expect(toBlock.code).toBe(2)
     expect(toBlock.stderr).toMatch(/--follow .* cannot be combined with --to-block/)

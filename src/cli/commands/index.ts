@@ -47,6 +47,7 @@ type IndexOptions = {
   governors: boolean
   follow?: boolean
   interval?: number
+  snapshotInterval?: number
 }
 
 export function registerIndex(program: Command, ctx: CliContext): void {
@@ -80,6 +81,11 @@ With a preset (\`govaudit presets\` lists them) nothing but --rpc is needed: the
     .option('--governor-kind <kind>', 'oz | bravo | alpha, one per --governor in order; checked against the chain', collect(parseGovernorKind), [])
     .option('--follow', 'keep indexing new blocks as they settle until Ctrl-C (which exits 0 once the current batch is committed)')
     .option('--interval <seconds>', `seconds between runs with --follow (default: ${DEFAULT_INTERVAL})`, parsePositiveInt('--interval', 86_400))
+    .option(
+      '--snapshot-interval <seconds>',
+      `with --follow and --snapshot: read the Snapshot hub at most this often; the runs in between index the chain only (default: ${DEFAULT_SNAPSHOT_INTERVAL})`,
+      parsePositiveInt('--snapshot-interval', 86_400),
+    )
     .addHelpText(
       'after',
       `
@@ -91,12 +97,15 @@ Examples:
   $ govaudit index --rpc URL --token 0xc00e...6888 --governor 0xc0dA01a04C3f3E0be433606045bB7017A7323E38 --governor 0xc0Da02939E1441F497fd74F78cE7Decb17B66529
   $ govaudit index uniswap --rpc URL --snapshot uniswapgovernance.eth
   $ GOVAUDIT_RPC_URL=... govaudit index --name compound          # resume an existing DAO
-  $ govaudit index uniswap --rpc URL --follow --interval 30        # keep up with the chain until Ctrl-C`,
+  $ govaudit index uniswap --rpc URL --follow --interval 30        # keep up with the chain until Ctrl-C
+  $ govaudit index uniswap --rpc URL --snapshot uniswapgovernance.eth --follow --snapshot-interval 600`,
     )
     .action(async (presetName: string | undefined, opts: IndexOptions) => {
       // A preset is resolved (or refused) before the RPC or the database is touched.
       const target = resolveIndexTarget({ ...opts, ...(presetName !== undefined ? { preset: presetName } : {}) })
       if (opts.interval !== undefined && !opts.follow) throw new UsageError('--interval applies only with --follow.')
+      if (opts.snapshotInterval !== undefined && !(opts.follow && target.snapshot !== undefined))
+        throw new UsageError('--snapshot-interval applies only with --follow and --snapshot SPACE.')
       if (opts.follow && opts.toBlock !== undefined) throw new UsageError('--follow keeps indexing new blocks; it cannot be combined with --to-block.')
       const rpcUrl = opts.rpc ?? ctx.env.GOVAUDIT_RPC_URL
       if (!rpcUrl) throw new UsageError('No RPC endpoint: pass --rpc URL or set GOVAUDIT_RPC_URL.')
@@ -153,6 +162,7 @@ Examples:
           const followed = await follow({
             ...run,
             intervalMs: (opts.interval ?? DEFAULT_INTERVAL) * 1000,
+            snapshotIntervalMs: (opts.snapshotInterval ?? DEFAULT_SNAPSHOT_INTERVAL) * 1000,
             signal: stop.signal,
             // Runs that found nothing new stay quiet: the spinner says so.
             onRun: (result) => {
@@ -192,6 +202,8 @@ function renderFollowedRun(ctx: CliContext, result: RunIndexResult): void {
 
 /** Seconds between follow-mode runs: about one Ethereum slot. */
 const DEFAULT_INTERVAL = 12
+/** Seconds between follow-mode reads of the Snapshot hub: votes change by the minute, not by the block. */
+const DEFAULT_SNAPSHOT_INTERVAL = 300
 
 /** The run's summaries and warnings on stderr; exit 130 when Ctrl-C cut it short. */
 function renderRun(ctx: CliContext, result: RunIndexResult): void {
