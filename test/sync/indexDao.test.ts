@@ -14,9 +14,9 @@ import { openDb, type Db } from '../../src/store/db.js'
 import { MIGRATIONS } from '../../src/store/migrations/index.js'
 import { insertDao } from '../../src/store/daos.js'
 import { balancesAt, delegationsAt, votingPowerAt } from '../../src/store/tokenQueries.js'
-import { createRpcClient } from '../../src/sources/evm/rpc.js'
 import { decodeTokenLog, ZERO_ADDRESS } from '../../src/sources/token/decode.js'
 import { indexDao, type IndexDaoParameters } from '../../src/sync/indexDao.js'
+import { loopbackIndex } from '../helpers/loopbackIndex.js'
 import { startLogServer, type LogServer } from '../helpers/logServer.js'
 import { dumpDb } from '../helpers/dbDump.js'
 import { ROOT, tmpDir } from '../cli/harness.js'
@@ -48,15 +48,7 @@ function freshDb(name: string, open: (file: string) => Db = (file) => openDb({ p
   return { db, file }
 }
 
-const params = (db: Db, extra: Partial<IndexDaoParameters> = {}): IndexDaoParameters => ({
-  db,
-  rpc: createRpcClient({ url: node.url }),
-  token: TOKEN,
-  name: 'sim',
-  confirmations: 0,
-  concurrency: 3,
-  ...extra,
-})
+const params = (db: Db, extra: Partial<IndexDaoParameters> = {}): IndexDaoParameters => loopbackIndex(db, node.url, TOKEN, extra)
 
 /** Everything but the `block` table, whose rows are the commit points (they differ by design). */
 const dataDump = (file: string) => dumpDb(file).replace(/## block \(\d+\)\n(?:\[.*\]\n?)*/, '')

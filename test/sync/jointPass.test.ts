@@ -11,6 +11,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { simulateToken } from '../helpers/tokenSimulation.js'
 import { simulateGovernor, simulatedGovernorInfo, type SimulatedGovernor } from '../helpers/governorSimulation.js'
+import { loopbackIndex } from '../helpers/loopbackIndex.js'
 import { startLogServer, type LogServer } from '../helpers/logServer.js'
 import { dumpDb } from '../helpers/dbDump.js'
 import { ROOT, tmpDir } from '../cli/harness.js'
@@ -55,15 +56,7 @@ function freshDb(name: string, governor = true, open: (file: string) => Db = (fi
   return { db, file, dao }
 }
 
-const params = (db: Db, extra: Partial<IndexDaoParameters> = {}): IndexDaoParameters => ({
-  db,
-  rpc: createRpcClient({ url: node.url }),
-  token: TOKEN,
-  name: 'sim',
-  confirmations: 0,
-  concurrency: 3,
-  ...extra,
-})
+const params = (db: Db, extra: Partial<IndexDaoParameters> = {}): IndexDaoParameters => loopbackIndex(db, node.url, TOKEN, extra)
 
 /** The DAO's governors join the pass (they are at the token cursor). */
 const joinAll = (db: Db) => ({ joinGovernors: async ({ dao }: { dao: Dao }) => listGovernors(db, dao) })

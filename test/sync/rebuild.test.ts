@@ -9,13 +9,13 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { simulateToken } from '../helpers/tokenSimulation.js'
 import { simulateGovernor, simulatedGovernorInfo, type SimulatedGovernor } from '../helpers/governorSimulation.js'
+import { loopbackIndex } from '../helpers/loopbackIndex.js'
 import { startLogServer, type LogServer } from '../helpers/logServer.js'
 import { dumpDb } from '../helpers/dbDump.js'
 import { tmpDir } from '../cli/harness.js'
 import { openDb } from '../../src/store/db.js'
 import { insertDao, type Dao } from '../../src/store/daos.js'
 import { addGovernor, listGovernors } from '../../src/store/governors.js'
-import { createRpcClient } from '../../src/sources/evm/rpc.js'
 import { indexDao } from '../../src/sync/indexDao.js'
 import { DERIVED_TABLES, rebuildDao, type DerivedTable } from '../../src/sync/rebuild.js'
 
@@ -38,15 +38,7 @@ beforeAll(async () => {
   const db = openDb({ path: indexed, create: true })
   dao = insertDao(db, { name: 'sim', chainId: 31337, token: TOKEN, tokenStandard: 'erc20', startBlock: sim.firstBlock })
   addGovernor(db, dao, INFO, sim.firstBlock)
-  await indexDao({
-    db,
-    rpc: createRpcClient({ url: node.url }),
-    token: TOKEN,
-    name: 'sim',
-    confirmations: 0,
-    concurrency: 3,
-    joinGovernors: async () => listGovernors(db, dao),
-  })
+  await indexDao(loopbackIndex(db, node.url, TOKEN, { joinGovernors: async () => listGovernors(db, dao) }))
   db.close()
 })
 afterAll(async () => {
