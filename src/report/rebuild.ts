@@ -13,7 +13,8 @@ export function renderRebuild(r: RebuildResult, format: Format): string {
       { key: 'differing', header: 'rows differing', align: 'right' },
     ],
     rows: r.tables.map((t) => ({ table: t.table, stored: t.stored, rebuilt: t.rebuilt, differing: t.differing })),
-    notes: [rebuildSummary(r)],
+    // A difference is said on stderr, as a warning (src/cli/commands/rebuild.ts), not twice.
+    notes: rebuildDiffers(r) ? [] : [rebuildSummary(r)],
   }
   return render(format, tabular, { dao: r.dao, events: r.events, identical: !rebuildDiffers(r), replaced: r.replaced, tables: r.tables })
 }

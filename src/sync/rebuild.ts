@@ -9,16 +9,25 @@
  * connection an unqualified table name means the TEMP table when there is one, so the
  * writers, prepared after the TEMP tables exist, write there without knowing it. The
  * stored rows are then compared with them table by table (`EXCEPT` both ways), and unless
- * only checking, replaced by them in one transaction. A crash at any point leaves the
- * stored rows as they were: TEMP tables live and die with the connection.
+ * only checking, replaced by them in one transaction (only the tables that differ). A
+ * crash at any point leaves the stored rows as they were: TEMP tables live and die with the
+ * connection.
+ *
+ * Another process may be indexing the same file meanwhile (`index --follow`). Its commits
+ * move the DAO's cursors, so the cursors read before anything else are read again at the
+ * end, inside the replacing transaction (which holds the write lock): if they moved, the
+ * rebuild compared against a moving target and stops with a StoreError, changing nothing.
+ *
+ * The raw rows are checked on the way (field widths; balances never overdrawn): a damaged
+ * one is a StoreError naming it, never derived into the stored tables.
  */
 import type { Db } from '../store/db.js'
 import type { Dao } from '../store/daos.js'
-import { getCursor } from '../store/daos.js'
-import { TOKEN_STREAM, TokenWriter } from '../store/tokenLedger.js'
+import { BALANCE_CACHE_LIMIT, balanceReader, TOKEN_STREAM, TokenWriter } from '../store/tokenLedger.js'
 import { rebuildProposalTallies } from '../store/governorLedger.js'
 import { addressText, amountText } from '../store/tokenColumns.js'
-import { DELEGATE_CHANGED, DELEGATE_VOTES_CHANGED, DELEGATION_WIDTH, TokenBatchBuilder, TRANSFER, TRANSFER_721 } from '../store/tokenRows.js'
+import { ADDRESS, DELEGATE_CHANGED, DELEGATE_VOTES_CHANGED, HASH, TokenBatchBuilder, TRANSFER, TRANSFER_721, WORD } from '../store/tokenRows.js'
+import { SourceError, StoreError } from '../errors.js'
 import { TokenState } from './tokenState.js'
 
 /** The derived tables, in the order they are reported. */
@@ -40,7 +49,7 @@ export type RebuildResult = {
   /** Raw token events replayed, and raw votes summed. */
   events: number
   tables: RebuiltTable[]
-  /** Whether the stored rows were replaced (never with `check`; only when something differed). */
+  /** Whether the stored rows of the tables that differ were replaced (never with `check`). */
   replaced: boolean
 }
 
@@ -51,30 +60,41 @@ export type RebuildParameters = {
   check: boolean
   /** Raw token events read and derived at a time (default 100,000): bounds the memory of a replay. */
   batchEvents?: number
+  /** Holders whose balance stays cached between batches (default the indexer's, BALANCE_CACHE_LIMIT). */
+  balanceCacheLimit?: number
   /** Raw token events replayed so far. */
   onProgress?: (events: number) => void
 }
 
-export function rebuildDao({ db, dao, check, batchEvents = 100_000, onProgress }: RebuildParameters): RebuildResult {
+export function rebuildDao({ db, dao, check, batchEvents = 100_000, balanceCacheLimit = BALANCE_CACHE_LIMIT, onProgress }: RebuildParameters): RebuildResult {
+  const before = cursorsOf(db, dao)
   // TEMP tables in a file, not in memory (openDb's temp_store): a large DAO's checkpoints are
-  // GBs. (Setting it drops the connection's TEMP tables: there are none but these.)
+  // GBs. Setting it drops the connection's TEMP tables: call this on a connection without any.
   const tempStore = db.pragma('temp_store', { simple: true }) as number
   db.pragma('temp_store = FILE')
   // `cursor` too: the token writer sets the cursor (to the block it already is at), and
   // nothing of a rebuild may write to the stored tables but the final replacement. The
   // cursor's foreign key would look for `dao` among the TEMP tables: checked off meanwhile.
   const shadowed = [...DERIVED_TABLES, 'cursor']
-  const cursor = getCursor(db, dao.id, TOKEN_STREAM) // before `cursor` means the TEMP one
+  const cursor = before.get(TOKEN_STREAM)
   db.pragma('foreign_keys = OFF')
   try {
     for (const table of shadowed) db.exec(schemaOf(db, table).replace(/^CREATE TABLE\s+("\w+"|\w+)/i, `CREATE TEMP TABLE ${table}`))
-    const events = cursor === null ? 0 : replayToken(db, dao, cursor, batchEvents, onProgress)
+    const events = cursor === undefined ? 0 : replayToken(db, dao, cursor, { batchEvents, balanceCacheLimit, onProgress })
     rebuildProposalTallies(db, dao.id)
     const tables = DERIVED_TABLES.map((table) => compare(db, dao, table))
-    const differs = tables.some((t) => t.differing > 0)
+    const differing = tables.filter((t) => t.differing > 0).map((t) => t.table)
     db.pragma('foreign_keys = ON')
-    if (differs && !check) replace(db, dao)
-    return { dao: dao.name, events, tables, replaced: differs && !check }
+    const replaced = differing.length > 0 && !check
+    const finish = db.transaction(() => {
+      if (!sameCursors(before, cursorsOf(db, dao)))
+        throw new StoreError(`The database changed during the rebuild of ${dao.name} (an index run committed); nothing was changed: run govaudit rebuild again.`)
+      if (replaced) replace(db, dao, differing)
+    })
+    // Replacing holds the write lock from its check to its commit; a check only reads (a read-only file will do).
+    if (replaced) finish.immediate()
+    else finish()
+    return { dao: dao.name, events, tables, replaced }
   } finally {
     for (const table of shadowed) db.exec(`DROP TABLE IF EXISTS temp.${table}`)
     db.pragma('foreign_keys = ON')
@@ -82,37 +102,50 @@ export function rebuildDao({ db, dao, check, batchEvents = 100_000, onProgress }
   }
 }
 
+/** The DAO's stored cursors (every stream), read from the stored table even while `cursor` is shadowed. */
+function cursorsOf(db: Db, dao: Dao): Map<string, number> {
+  const rows = db.prepare(`SELECT stream, block_number FROM main.cursor WHERE dao_id = ?`).raw().all(dao.id) as [string, number][]
+  return new Map(rows)
+}
+
+const sameCursors = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...a].every(([stream, block]) => b.get(stream) === block)
+
 function schemaOf(db: Db, table: string): string {
   return db.prepare(`SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(table) as string
 }
 
 /**
  * The token's raw events in chain order, through TokenState and TokenWriter as the
- * indexer runs them, into the TEMP tables; one transaction, committed at the end.
+ * indexer runs them (a commit per batch, balances cached and evicted the same way), into
+ * the TEMP tables.
  */
-function replayToken(db: Db, dao: Dao, cursor: number, batchEvents: number, onProgress?: (events: number) => void): number {
-  const state = new TokenState({ loadBalance: () => undefined, storeMayHaveBalances: false })
+function replayToken(db: Db, dao: Dao, cursor: number, { batchEvents, balanceCacheLimit, onProgress }: Required<Pick<RebuildParameters, 'batchEvents' | 'balanceCacheLimit'>> & Pick<RebuildParameters, 'onProgress'>): number {
   const writer = new TokenWriter(db, dao.id, dao.chainId)
+  // Prepared now, so `balance` is the TEMP table: a holder evicted from the cache is read back from the rebuilt rows.
+  const balances = balanceReader(db, dao.id)
+  const state = new TokenState({ loadBalance: balances.load, storeMayHaveBalances: false })
   const builder = new TokenBatchBuilder()
-  // A delegator's last delegate over the whole history (each batch only knows its own).
-  const delegations = new Map<string, string>()
-  const half = DELEGATION_WIDTH / 2
   let events = 0
   try {
     for (const page of rawEventPages(db, dao, batchEvents)) {
-      for (const [block, log, txIndex, kind, hash, a, b, c] of page) {
+      for (const row of page) {
+        checkWidths(dao, row)
+        const [block, log, txIndex, kind, hash, a, b, c] = row
         builder.event(kind, block, log, txIndex)
         builder.chars(hash)
         builder.chars(a)
         builder.chars(b)
         builder.chars(c)
       }
-      state.apply(builder.build())
-      const derived = state.take()
-      for (const rows of derived.balances) writer.writeCheckpoints('balances', rows)
-      for (const rows of derived.votes) writer.writeCheckpoints('votes', rows)
-      const d = derived.delegations
-      for (let at = 0; at < d.length; at += DELEGATION_WIDTH) delegations.set(d.slice(at, at + half), d.slice(at + half, at + DELEGATION_WIDTH))
+      try {
+        state.apply(builder.build())
+      } catch (e) {
+        if (!(e instanceof SourceError)) throw e
+        throw new StoreError(`The raw token events of ${dao.name} do not add up (${e.shortMessage}): its raw rows are damaged or incomplete; index it again into a new database.`, { cause: e })
+      }
+      // The cursor the writer sets is the TEMP one; no block row.
+      writer.writeCommit({ ...state.take(), toBlock: cursor })
+      state.evictBalances(balanceCacheLimit)
       events += page.length
       onProgress?.(events)
     }
@@ -120,10 +153,22 @@ function replayToken(db: Db, dao: Dao, cursor: number, batchEvents: number, onPr
     writer.rollback()
     throw e
   }
-  const sorted = [...delegations.keys()].sort()
-  // The cursor the writer sets is the TEMP one; no block row.
-  writer.commit({ toBlock: cursor, delegations: sorted.map((d) => d + delegations.get(d)!).join('') })
   return events
+}
+
+/** Characters of each field of a raw event by kind: hash, then a, b, c (TokenBatch's layout). */
+const WIDTHS: Record<number, readonly number[]> = {
+  [TRANSFER]: [HASH, ADDRESS, ADDRESS, WORD],
+  [TRANSFER_721]: [HASH, ADDRESS, ADDRESS, WORD],
+  [DELEGATE_CHANGED]: [HASH, ADDRESS, ADDRESS, ADDRESS],
+  [DELEGATE_VOTES_CHANGED]: [HASH, ADDRESS, WORD, WORD],
+}
+
+/** A stored field of another byte length would shift the packed batch: refused, naming the row. */
+function checkWidths(dao: Dao, [block, log, , kind, ...fields]: RawEvent): void {
+  const widths = WIDTHS[kind]!
+  if (fields.some((f, i) => f.length !== widths[i]))
+    throw new StoreError(`The raw token event of ${dao.name} at block ${block}, log ${log} has a field of the wrong length: the database is damaged.`)
 }
 
 type RawEvent = [block: number, log: number, txIndex: number, kind: number, hash: string, a: string, b: string, c: string]
@@ -173,12 +218,10 @@ function compare(db: Db, dao: Dao, table: DerivedTable): RebuiltTable {
   }
 }
 
-/** The stored rows of every derived table replaced by the rebuilt ones, in one transaction. */
-function replace(db: Db, dao: Dao): void {
-  db.transaction(() => {
-    for (const table of DERIVED_TABLES) {
-      db.prepare(`DELETE FROM main.${table} WHERE dao_id = ?`).run(dao.id)
-      db.prepare(`INSERT INTO main.${table} SELECT * FROM temp.${table} WHERE dao_id = ?`).run(dao.id)
-    }
-  })()
+/** The stored rows of the derived tables that differ replaced by the rebuilt ones (inside the caller's transaction). */
+function replace(db: Db, dao: Dao, tables: readonly DerivedTable[]): void {
+  for (const table of tables) {
+    db.prepare(`DELETE FROM main.${table} WHERE dao_id = ?`).run(dao.id)
+    db.prepare(`INSERT INTO main.${table} SELECT * FROM temp.${table} WHERE dao_id = ?`).run(dao.id)
+  }
 }

@@ -17,7 +17,8 @@ import { openDb } from '../../src/store/db.js'
 import { insertDao, type Dao } from '../../src/store/daos.js'
 import { addGovernor, listGovernors } from '../../src/store/governors.js'
 import { indexDao } from '../../src/sync/indexDao.js'
-import { DERIVED_TABLES, rebuildDao, type DerivedTable } from '../../src/sync/rebuild.js'
+import { DERIVED_TABLES, rebuildDao, type DerivedTable, type RebuildParameters } from '../../src/sync/rebuild.js'
+import { StoreError } from '../../src/errors.js'
 
 const TOKEN = '0x' + '5a'.repeat(20)
 const GOVERNOR = '0x' + '6b'.repeat(20)
@@ -53,10 +54,10 @@ function copy(name: string): string {
   return file
 }
 
-function rebuild(file: string, check: boolean, batchEvents?: number) {
+function rebuild(file: string, check: boolean, options: Partial<RebuildParameters> = {}) {
   const db = openDb({ path: file, create: false, write: !check })
   try {
-    return rebuildDao({ db, dao, check, ...(batchEvents ? { batchEvents } : {}) })
+    return rebuildDao({ db, dao, check, ...options })
   } finally {
     db.close()
   }
@@ -66,12 +67,13 @@ const differing = (r: ReturnType<typeof rebuild>) => Object.fromEntries(r.tables
 const none = Object.fromEntries(DERIVED_TABLES.map((t) => [t, 0]))
 
 describe('rebuild', () => {
-  test('the derived tables follow from the raw rows bit for bit, whatever the batch size', () => {
+  test('the derived tables follow from the raw rows bit for bit, whatever the batch size and balance cache', () => {
     const tokenLogs = sim.logs.filter((l) => l.address === TOKEN).length
-    for (const batchEvents of [undefined, 1_000, 777]) {
-      const file = copy(`identical-${batchEvents}`)
+    // The last: balances evicted after every batch and read back from the rebuilt rows.
+    for (const [i, options] of [{}, { batchEvents: 1_000 }, { batchEvents: 777, balanceCacheLimit: 10 }].entries()) {
+      const file = copy(`identical-${i}`)
       const before = dumpDb(file)
-      const result = rebuild(file, false, batchEvents)
+      const result = rebuild(file, false, options)
       expect(result.events).toBe(tokenLogs)
       expect(differing(result)).toEqual(none)
       expect(result.replaced).toBe(false)
@@ -118,16 +120,68 @@ describe('rebuild', () => {
     expect(differing(rebuild(file, true))).toEqual(none)
   })
 
+  test('a commit by another connection during the rebuild stops it with a StoreError; nothing is replaced', () => {
+    const file = copy('moving')
+    const db = openDb({ path: file, create: false, write: true })
+    db.exec(`UPDATE voting_power SET votes = zeroblob(32) WHERE delegate = (SELECT min(delegate) FROM voting_power)`)
+    const other = openDb({ path: file, create: false, write: true })
+    let moved = false
+    const move = () => {
+      // What an index run's commit does to the DAO's cursor (here without new rows).
+      if (!moved) other.prepare(`UPDATE cursor SET block_number = block_number + 1 WHERE dao_id = ? AND stream = 'token'`).run(dao.id)
+      moved = true
+    }
+    const zeroed = () => db.prepare(`SELECT count(*) FROM voting_power WHERE votes = zeroblob(32)`).pluck().get()
+    try {
+      expect(() => rebuildDao({ db, dao, check: false, batchEvents: 1_000, onProgress: move })).toThrow(StoreError)
+      expect(zeroed(), 'the damaged row is still there').toBe(1)
+      moved = false
+      expect(() => rebuildDao({ db, dao, check: true, onProgress: move })).toThrow(/changed during the rebuild of sim .*run govaudit rebuild again/)
+      // Once the file is quiet, the same rebuild repairs it.
+      expect(rebuildDao({ db, dao, check: false }).replaced).toBe(true)
+      expect(zeroed()).toBe(0)
+    } finally {
+      other.close()
+      db.close()
+    }
+  })
+
+  test('damaged or missing raw rows are a StoreError naming them; the stored rows stay', () => {
+    const cases: [string, string, RegExp][] = [
+      ['a short address', `UPDATE transfer SET to_address = X'eeee' WHERE (block_number, log_index) = (SELECT block_number, log_index FROM transfer ORDER BY block_number DESC LIMIT 1)`, /^The raw token event of sim at block \d+, log \d+ has a field of the wrong length/],
+      ['a long amount', `UPDATE delegate_votes_changed SET new_votes = zeroblob(33) WHERE (block_number, log_index) = (SELECT block_number, log_index FROM delegate_votes_changed LIMIT 1)`, /has a field of the wrong length/],
+      ['a lost mint', `DELETE FROM transfer WHERE (block_number, log_index) = (SELECT block_number, log_index FROM transfer WHERE from_address = zeroblob(20) LIMIT 1)`, /^The raw token events of sim do not add up \(Transfer in tx 0x[0-9a-f]{64} .*\): its raw rows are damaged or incomplete/],
+    ]
+    for (const [what, damage, says] of cases) {
+      const file = copy(`raw-${what.replace(/ /g, '-')}`)
+      const db = openDb({ path: file, create: false, write: true })
+      db.exec(damage)
+      const before = dumpDb(file)
+      try {
+        expect(() => rebuildDao({ db, dao, check: false }), what).toThrow(StoreError)
+        expect(() => rebuildDao({ db, dao, check: false }), what).toThrow(says)
+      } finally {
+        db.close()
+      }
+      expect(dumpDb(file), what).toBe(before)
+    }
+  })
+
   test('a DAO with no indexed token events rebuilds to nothing, and a stray derived row is found', () => {
     const file = copy('other-dao')
     const db = openDb({ path: file, create: false, write: true })
     const other = insertDao(db, { name: 'other', chainId: 31337, token: '0x' + '7c'.repeat(20), tokenStandard: 'erc20', startBlock: 1 })
     db.prepare(`INSERT INTO balance VALUES (?, zeroblob(20), unhex(?))`).run(other.id, `${'00'.repeat(31)}05`)
     const result = rebuildDao({ db, dao: other, check: true })
-    db.close()
     expect(result.events).toBe(0)
     expect(differing(result)).toEqual({ ...none, balance: 1 })
-    // The indexed DAO's rows are not the other DAO's business.
+    // Repairing it removes its stray row and touches no row of the indexed DAO.
+    const indexedRows = () => db.prepare(`SELECT count(*) FROM balance WHERE dao_id = ?`).pluck().get(dao.id)
+    const rowsBefore = indexedRows()
+    expect(rebuildDao({ db, dao: other, check: false }).replaced).toBe(true)
+    expect(db.prepare(`SELECT count(*) FROM balance WHERE dao_id = ?`).pluck().get(other.id)).toBe(0)
+    expect(indexedRows()).toBe(rowsBefore)
+    db.close()
     expect(differing(rebuild(file, true))).toEqual(none)
   })
 })
