@@ -19,14 +19,15 @@ import { SourceError } from '../errors.js'
 import { ReorgError } from './reorg.js'
 import { runIndex, type RunIndexParameters, type RunIndexResult } from './runIndex.js'
 
-export type FollowParameters = Omit<RunIndexParameters, 'shouldStop' | 'withSnapshot'> & {
+export type FollowParameters = Omit<RunIndexParameters, 'shouldStop' | 'withSnapshot' | 'onSnapshotRead'> & {
   /** Time between the end of a run and the start of the next. */
   intervalMs: number
   /**
-   * With a Snapshot space: the least time between the starts of two runs that read the
-   * hub (the first run always does). The hub re-sends every vote of every open proposal on
-   * each read, so reading it each tick would be most of a follower's traffic and can run
-   * into its rate limits.
+   * With a Snapshot space: the least time between two reads of the hub (the first run
+   * always reads it; a read that failed counts too, so a hub in trouble is not asked again
+   * every tick). The hub re-sends every vote of every open proposal on each read, so
+   * reading it each tick would be most of a follower's traffic and can run into its rate
+   * limits.
    */
   snapshotIntervalMs: number
   /** Milliseconds of a monotonic clock (tests). Default performance.now. */
@@ -47,14 +48,12 @@ export async function follow(p: FollowParameters): Promise<FollowResult> {
   const { intervalMs, snapshotIntervalMs, now = () => performance.now(), signal, onRun, onRetry, onWait, ...run } = p
   let runs = 0
   let last: RunIndexResult | null = null
-  let hubReadAt: number | undefined // the start of the last run that read the hub
+  let hubReadAt: number | undefined // when the last read of the hub began
   while (!signal.aborted) {
     try {
-      const startedAt = now()
-      const withSnapshot = hubReadAt === undefined || startedAt - hubReadAt >= snapshotIntervalMs
-      last = await runIndex({ ...run, withSnapshot, shouldStop: () => signal.aborted })
+      const withSnapshot = hubReadAt === undefined || now() - hubReadAt >= snapshotIntervalMs
+      last = await runIndex({ ...run, withSnapshot, onSnapshotRead: () => (hubReadAt = now()), shouldStop: () => signal.aborted })
       runs++
-      if (last.snapshot !== null) hubReadAt = startedAt
       onRun?.(last)
     } catch (error) {
       if (!(error instanceof SourceError) || error instanceof ReorgError || last === null) throw error

@@ -65,6 +65,8 @@ export type RunIndexParameters = {
   /** A new phase begins (governors, Snapshot): a line for the spinner. */
   onPhase?: (text: string) => void
   onSnapshotProgress?: (event: { done: number; of: number; votes: number }) => void
+  /** The Snapshot hub is about to be read (whether or not the read then succeeds). */
+  onSnapshotRead?: () => void
   /** The stored blocks were replaced on the chain and rolled back (they are re-indexed by this run). */
   onReorg?: (reorg: Reorg) => void
 }
@@ -142,6 +144,7 @@ export async function runIndex(p: RunIndexParameters): Promise<RunIndexResult> {
   let snapshot: IndexSnapshotSpaceResult | null = null
   if (target.snapshot !== undefined && p.withSnapshot !== false) {
     p.onPhase?.(`Snapshot ${target.snapshot}: reading proposals`)
+    p.onSnapshotRead?.()
     snapshot = await indexSnapshotSpace({
       db,
       dao: tokenResult.dao,
