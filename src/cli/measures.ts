@@ -124,7 +124,10 @@ export function measureDecisive(db: Db, dao: Dao, query: DecisiveQuery, labels: 
 }
 
 /** These proposals, in this order, assessed as `measureDecisive` does, and the whale-decided summary over them. */
-/** `votesOf`: how a governor or imported proposal's votes are read (a caller may look at them on the way). */
+/**
+ * `votesOf`: how a governor or imported proposal's votes are read, called exactly once per
+ * such proposal (a caller may count what it sees on the way: scan counts voters so).
+ */
 export function decisiveOfRefs(
   db: Db,
   dao: Dao,

@@ -196,10 +196,11 @@ function readRows(db: Db, ranges: RangeQuery[], bytes: boolean): WeightRow[] {
   const out: WeightRow[] = []
   for (const { sql, params } of ranges)
     for (const r of db.prepare(sql).all(params) as { a: unknown; w: unknown }[]) {
+      const word = bytes ? hexOf(r.w) : String(r.w)
+      if (word === ZERO_WORD) continue // out of the population, as in the packed read
       const address = bytes ? `0x${hexOf(r.a)}` : String(r.a)
       if (!ADDRESS_TEXT.test(address)) throw new StoreError(`Stored address ${JSON.stringify(address)} is not a 20-byte address: the database is damaged.`)
-      const word = bytes ? hexOf(r.w) : String(r.w)
-      if (word !== ZERO_WORD) out.push({ address, weight: fromWord(word) })
+      out.push({ address, weight: fromWord(word) })
     }
   return out
 }
