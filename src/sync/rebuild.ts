@@ -14,15 +14,17 @@
  * connection.
  *
  * Another process may be indexing the same file meanwhile (`index --follow`). Its commits
- * move the DAO's cursors, so the cursors read before anything else are read again at the
- * end, inside the replacing transaction (which holds the write lock): if they moved, the
- * rebuild compared against a moving target and stops with a StoreError, changing nothing.
+ * move the DAO's cursors (or, after a reorg, the block hashes stored at them), so these are
+ * read before anything else and again at the end, inside the replacing transaction (which
+ * holds the write lock): if they moved, the rebuild compared against a moving target and
+ * stops with a StoreError, changing nothing.
  *
  * The raw rows are checked on the way (field widths; balances never overdrawn): a damaged
  * one is a StoreError naming it, never derived into the stored tables.
  */
 import type { Db } from '../store/db.js'
 import type { Dao } from '../store/daos.js'
+import { getCursor } from '../store/daos.js'
 import { BALANCE_CACHE_LIMIT, balanceReader, TOKEN_STREAM, TokenWriter } from '../store/tokenLedger.js'
 import { rebuildProposalTallies } from '../store/governorLedger.js'
 import { addressText, amountText } from '../store/tokenColumns.js'
@@ -76,24 +78,35 @@ export function rebuildDao({ db, dao, check, batchEvents = 100_000, balanceCache
   // nothing of a rebuild may write to the stored tables but the final replacement. The
   // cursor's foreign key would look for `dao` among the TEMP tables: checked off meanwhile.
   const shadowed = [...DERIVED_TABLES, 'cursor']
-  const cursor = before.get(TOKEN_STREAM)
+  const cursor = getCursor(db, dao.id, TOKEN_STREAM) ?? undefined // before `cursor` means the TEMP one
   db.pragma('foreign_keys = OFF')
   try {
     for (const table of shadowed) db.exec(schemaOf(db, table).replace(/^CREATE TABLE\s+("\w+"|\w+)/i, `CREATE TEMP TABLE ${table}`))
-    const events = cursor === undefined ? 0 : replayToken(db, dao, cursor, { batchEvents, balanceCacheLimit, onProgress })
+    let events: number
+    try {
+      events = cursor === undefined ? 0 : replayToken(db, dao, cursor, { batchEvents, balanceCacheLimit, onProgress })
+    } catch (e) {
+      // Raw rows that do not add up may be two chain states mixed by a commit meanwhile, not damage.
+      if (e instanceof StoreError && cursorsOf(db, dao) !== before) throw changedDuringRebuild(dao)
+      throw e
+    }
     rebuildProposalTallies(db, dao.id)
     const tables = DERIVED_TABLES.map((table) => compare(db, dao, table))
     const differing = tables.filter((t) => t.differing > 0).map((t) => t.table)
     db.pragma('foreign_keys = ON')
     const replaced = differing.length > 0 && !check
     const finish = db.transaction(() => {
-      if (!sameCursors(before, cursorsOf(db, dao)))
-        throw new StoreError(`The database changed during the rebuild of ${dao.name} (an index run committed); nothing was changed: run govaudit rebuild again.`)
+      if (cursorsOf(db, dao) !== before) throw changedDuringRebuild(dao)
       if (replaced) replace(db, dao, differing)
     })
     // Replacing holds the write lock from its check to its commit; a check only reads (a read-only file will do).
-    if (replaced) finish.immediate()
-    else finish()
+    try {
+      if (replaced) finish.immediate()
+      else finish()
+    } catch (e) {
+      if (!isBusy(e)) throw e
+      throw new StoreError(`Another process is writing the database (an index run?); nothing was changed: stop it, then run govaudit rebuild ${dao.name} again.`, { cause: e })
+    }
     return { dao: dao.name, events, tables, replaced }
   } finally {
     for (const table of shadowed) db.exec(`DROP TABLE IF EXISTS temp.${table}`)
@@ -102,13 +115,31 @@ export function rebuildDao({ db, dao, check, batchEvents = 100_000, balanceCache
   }
 }
 
-/** The DAO's stored cursors (every stream), read from the stored table even while `cursor` is shadowed. */
-function cursorsOf(db: Db, dao: Dao): Map<string, number> {
-  const rows = db.prepare(`SELECT stream, block_number FROM main.cursor WHERE dao_id = ?`).raw().all(dao.id) as [string, number][]
-  return new Map(rows)
+/**
+ * The DAO's stored cursors (every stream) with the hash stored for each cursor's block, read
+ * from the stored tables even while `cursor` is shadowed: a reorg rolled back and indexed
+ * again to the same height leaves the cursors where they were, not the hashes.
+ */
+function cursorsOf(db: Db, dao: Dao): string {
+  const rows = db
+    .prepare(
+      `SELECT c.stream, c.block_number, b.hash FROM main.cursor c
+       LEFT JOIN main.block b ON b.chain_id = ? AND b.number = c.block_number
+       WHERE c.dao_id = ? ORDER BY c.stream`,
+    )
+    .raw()
+    .all(dao.chainId, dao.id)
+  return JSON.stringify(rows)
 }
 
-const sameCursors = (a: Map<string, number>, b: Map<string, number>) => a.size === b.size && [...a].every(([stream, block]) => b.get(stream) === block)
+function changedDuringRebuild(dao: Dao): StoreError {
+  return new StoreError(
+    `The database changed during the rebuild of ${dao.name} (an index run committed); nothing was changed: stop any \`govaudit index --follow\` on this file, then run govaudit rebuild again.`,
+  )
+}
+
+/** SQLite's "another connection holds the write lock" (after better-sqlite3's 5 s wait). */
+const isBusy = (e: unknown) => e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY')
 
 function schemaOf(db: Db, table: string): string {
   return db.prepare(`SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(table) as string

@@ -125,6 +125,8 @@ describe('rebuild', () => {
     const db = openDb({ path: file, create: false, write: true })
     db.exec(`UPDATE voting_power SET votes = zeroblob(32) WHERE delegate = (SELECT min(delegate) FROM voting_power)`)
     const other = openDb({ path: file, create: false, write: true })
+    const tokenCursor = `SELECT block_number FROM cursor WHERE dao_id = ? AND stream = 'token'`
+    const indexedTo = other.prepare(tokenCursor).pluck().get(dao.id) as number
     let moved = false
     const move = () => {
       // What an index run's commit does to the DAO's cursor (here without new rows).
@@ -136,7 +138,12 @@ describe('rebuild', () => {
       expect(() => rebuildDao({ db, dao, check: false, batchEvents: 1_000, onProgress: move })).toThrow(StoreError)
       expect(zeroed(), 'the damaged row is still there').toBe(1)
       moved = false
-      expect(() => rebuildDao({ db, dao, check: true, onProgress: move })).toThrow(/changed during the rebuild of sim .*run govaudit rebuild again/)
+      expect(() => rebuildDao({ db, dao, check: true, onProgress: move })).toThrow(/changed during the rebuild of sim .*stop any `govaudit index --follow` on this file, then run govaudit rebuild again/)
+      // A reorg rolled back and indexed again to the same height: the cursor stays, its block's hash does not.
+      other.prepare(`UPDATE cursor SET block_number = ? WHERE dao_id = ? AND stream = 'token'`).run(indexedTo, dao.id)
+      const rehash = () => other.prepare(`UPDATE block SET hash = '0x' || hex(randomblob(32)) WHERE number = (${tokenCursor})`).run(dao.id).changes
+      expect(() => rebuildDao({ db, dao, check: false, onProgress: () => expect(rehash()).toBe(1) })).toThrow(/changed during the rebuild of sim/)
+      expect(zeroed()).toBe(1)
       // Once the file is quiet, the same rebuild repairs it.
       expect(rebuildDao({ db, dao, check: false }).replaced).toBe(true)
       expect(zeroed()).toBe(0)
