@@ -22,6 +22,7 @@
  * The raw rows are checked on the way (field widths; balances never overdrawn): a damaged
  * one is a StoreError naming it, never derived into the stored tables.
  */
+import Database from 'better-sqlite3'
 import type { Db } from '../store/db.js'
 import type { Dao } from '../store/daos.js'
 import { getCursor } from '../store/daos.js'
@@ -78,13 +79,13 @@ export function rebuildDao({ db, dao, check, batchEvents = 100_000, balanceCache
   // nothing of a rebuild may write to the stored tables but the final replacement. The
   // cursor's foreign key would look for `dao` among the TEMP tables: checked off meanwhile.
   const shadowed = [...DERIVED_TABLES, 'cursor']
-  const cursor = getCursor(db, dao.id, TOKEN_STREAM) ?? undefined // before `cursor` means the TEMP one
+  const cursor = getCursor(db, dao.id, TOKEN_STREAM) // before `cursor` means the TEMP one
   db.pragma('foreign_keys = OFF')
   try {
     for (const table of shadowed) db.exec(schemaOf(db, table).replace(/^CREATE TABLE\s+("\w+"|\w+)/i, `CREATE TEMP TABLE ${table}`))
     let events: number
     try {
-      events = cursor === undefined ? 0 : replayToken(db, dao, cursor, { batchEvents, balanceCacheLimit, onProgress })
+      events = cursor === null ? 0 : replayToken(db, dao, cursor, { batchEvents, balanceCacheLimit, onProgress })
     } catch (e) {
       // Raw rows that do not add up may be two chain states mixed by a commit meanwhile, not damage.
       if (e instanceof StoreError && cursorsOf(db, dao) !== before) throw changedDuringRebuild(dao)
@@ -139,7 +140,7 @@ function changedDuringRebuild(dao: Dao): StoreError {
 }
 
 /** SQLite's "another connection holds the write lock" (after better-sqlite3's 5 s wait). */
-const isBusy = (e: unknown) => e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY')
+const isBusy = (e: unknown) => e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY')
 
 function schemaOf(db: Db, table: string): string {
   return db.prepare(`SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(table) as string
